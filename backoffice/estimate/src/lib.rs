@@ -1,0 +1,1 @@
+//! Waiting-time estimators for a Bürgeramt queue, free of I/O.

@@ -1,0 +1,1 @@
+//! The fullscreen self-service application on the terminal and the visitor flows behind it.

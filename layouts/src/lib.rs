@@ -1,0 +1,1 @@
+//! The kiosk's screens (`.slint`), theme, translations and form definitions.
