@@ -1,0 +1,210 @@
+//! Lays a [`Ticket`] out for 80 mm or 58 mm paper and renders it into one ESC/POS job.
+
+use super::{Align, BuildError, EscPos, Job, codepage};
+use crate::ticket::Ticket;
+use qrcode::{EcLevel, QrCode};
+use thiserror::Error;
+
+/// Paper roll width, which fixes the printable dots and the Font A columns (12 dots each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaperWidth {
+    /// 80 mm paper: 576 dots, 48 columns.
+    Mm80,
+    /// 58 mm paper: 384 dots, 32 columns.
+    Mm58,
+}
+
+impl PaperWidth {
+    /// Printable width in dots.
+    pub fn dots(self) -> u16 {
+        match self {
+            Self::Mm80 => 576,
+            Self::Mm58 => 384,
+        }
+    }
+
+    /// Characters per line in Font A (12 × 24 dots) at normal size.
+    pub fn columns(self) -> usize {
+        usize::from(self.dots() / 12)
+    }
+
+    /// Largest QR module size used: bigger modules scan better from a phone.
+    fn max_qr_module(self) -> u8 {
+        match self {
+            Self::Mm80 => 6,
+            Self::Mm58 => 5,
+        }
+    }
+}
+
+/// Why a ticket cannot be rendered.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum RenderError {
+    /// The display number does not fit one line at double size.
+    #[error(
+        "display number {number:?} is longer than the {max} characters that fit at double size"
+    )]
+    NumberTooLong {
+        /// The number.
+        number: String,
+        /// Maximum length.
+        max: usize,
+    },
+    /// The logo is wider than the paper.
+    #[error("logo is {width} dots wide but the paper prints {paper} dots: scale the logo down")]
+    LogoTooWide {
+        /// Logo width.
+        width: u16,
+        /// Printable width.
+        paper: u16,
+    },
+    /// The QR payload does not fit a symbol that fits the paper.
+    #[error("QR payload of {len} bytes gives a symbol too wide for {paper} dots: shorten the link")]
+    QrTooWide {
+        /// Payload length.
+        len: usize,
+        /// Printable width.
+        paper: u16,
+    },
+    /// The QR payload could not be encoded at all.
+    #[error("QR payload cannot be encoded as a model-2 symbol at level M")]
+    QrEncode(#[source] qrcode::types::QrError),
+    /// A command could not be built.
+    #[error(transparent)]
+    Build(#[from] BuildError),
+}
+
+/// The dots per QR module for `payload`: as large as allowed while the symbol (with its
+/// four-module quiet zone) takes at most three quarters of the paper width, never below 2.
+pub fn qr_module_size(payload: &[u8], paper: PaperWidth) -> Result<u8, RenderError> {
+    let code =
+        QrCode::with_error_correction_level(payload, EcLevel::M).map_err(RenderError::QrEncode)?;
+    let modules = u16::try_from(code.width() + 8).unwrap_or(u16::MAX);
+    let fit = u8::try_from(paper.dots() * 3 / 4 / modules).unwrap_or(u8::MAX);
+    let size = fit.min(paper.max_qr_module());
+    if size < 2 {
+        return Err(RenderError::QrTooWide {
+            len: payload.len(),
+            paper: paper.dots(),
+        });
+    }
+    Ok(size)
+}
+
+/// Breaks `text` into lines of at most `columns` characters at spaces; longer words are split.
+pub fn wrap(text: &str, columns: usize) -> Vec<String> {
+    let columns = columns.max(1);
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    for word in text.split_whitespace() {
+        let mut word: Vec<char> = word.chars().collect();
+        let len = current.chars().count();
+        if len > 0 && len + 1 + word.len() <= columns {
+            current.push(' ');
+            current.extend(word);
+            continue;
+        }
+        if len > 0 {
+            lines.push(std::mem::take(&mut current));
+        }
+        while word.len() > columns {
+            lines.push(word.drain(..columns).collect());
+        }
+        current.extend(word);
+    }
+    if !current.is_empty() || lines.is_empty() {
+        lines.push(current);
+    }
+    lines
+}
+
+/// Renders `ticket` for `paper` into one job: initialise, PC858, everything centred, the number
+/// at double size, the QR code, partial cut.
+pub fn render_ticket(ticket: &Ticket, paper: PaperWidth) -> Result<Job, RenderError> {
+    let columns = paper.columns();
+    let number_chars = ticket.number.chars().count();
+    if number_chars > columns / 2 {
+        return Err(RenderError::NumberTooLong {
+            number: ticket.number.clone(),
+            max: columns / 2,
+        });
+    }
+    let qr_module = qr_module_size(ticket.qr_payload.as_bytes(), paper)?;
+    let labels = &ticket.labels;
+
+    let mut p = EscPos::new();
+    p.initialize()
+        .code_table(codepage::PC858_TABLE)
+        .align(Align::Center);
+    if let Some(logo) = &ticket.logo {
+        if logo.width() > paper.dots() {
+            return Err(RenderError::LogoTooWide {
+                width: logo.width(),
+                paper: paper.dots(),
+            });
+        }
+        p.raster(logo).feed_lines(1);
+    }
+    p.emphasis(true);
+    for l in wrap(&ticket.office, columns) {
+        p.line(&l);
+    }
+    p.emphasis(false).feed_lines(1).line(&labels.your_number);
+    p.char_size(2, 2)?.line(&ticket.number).char_size(1, 1)?;
+    p.feed_lines(1).emphasis(true);
+    for l in wrap(&ticket.service, columns) {
+        p.line(&l);
+    }
+    p.emphasis(false).feed_lines(1).line(&labels.waiting_area);
+    for l in wrap(&ticket.waiting_area, columns) {
+        p.line(&l);
+    }
+    p.feed_lines(1);
+    let ahead = format!("{} {}", labels.people_ahead, ticket.people_ahead);
+    for l in wrap(&ahead, columns) {
+        p.line(&l);
+    }
+    let wait = format!(
+        "{} {}–{} min",
+        labels.wait,
+        ticket.wait.min(),
+        ticket.wait.max()
+    );
+    for l in wrap(&wait, columns) {
+        p.line(&l);
+    }
+    p.feed_lines(1)
+        .qr(ticket.qr_payload.as_bytes(), qr_module)?;
+    for l in wrap(&labels.qr_hint, columns) {
+        p.line(&l);
+    }
+    p.line(&ticket.issued_at).partial_cut();
+    Ok(p.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_breaks_at_spaces_and_splits_long_words() {
+        assert_eq!(
+            wrap("Meldebescheinigung und Anmeldung", 20),
+            ["Meldebescheinigung", "und Anmeldung"]
+        );
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("", 4), [""]);
+    }
+
+    #[test]
+    fn qr_modules_shrink_on_narrow_paper_and_refuse_huge_payloads() {
+        let link = b"https://termine.stadt.example/q/7K2M9X";
+        assert_eq!(qr_module_size(link, PaperWidth::Mm80), Ok(6));
+        assert_eq!(qr_module_size(link, PaperWidth::Mm58), Ok(5));
+        let huge = vec![b'x'; 1500];
+        assert!(matches!(
+            qr_module_size(&huge, PaperWidth::Mm58),
+            Err(RenderError::QrTooWide { .. })
+        ));
+    }
+}
