@@ -2,4 +2,6 @@
 //! simulator of each that speaks the same bytes and shows the same faults.
 
 pub mod escpos;
+pub mod sim;
 pub mod ticket;
+pub mod usb;

@@ -1,0 +1,9 @@
+//! Simulators that behave like the terminal's devices on the wire: same bytes, same faults.
+
+pub mod font;
+pub mod paper;
+pub mod parser;
+pub mod printer;
+
+pub use paper::PrintedTicket;
+pub use printer::{Fault, SimPrinter, SimTransport};
