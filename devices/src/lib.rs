@@ -2,6 +2,7 @@
 //! simulator of each that speaks the same bytes and shows the same faults.
 
 pub mod escpos;
+pub mod printer;
 pub mod sim;
 pub mod ticket;
 pub mod usb;

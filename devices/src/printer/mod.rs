@@ -1,0 +1,8 @@
+//! The ticket printer: its typed status, the driver that confirms every job, and the link that
+//! reconnects after an unplug.
+
+pub mod driver;
+pub mod status;
+
+pub use driver::{FailReason, PrintError, Printed, StatusFailure, TicketPrinter, Timeouts};
+pub use status::{PaperLevel, PrinterProblem, PrinterStatus};

@@ -1,0 +1,198 @@
+//! The driver against the simulator: every job ends either confirmed printed or failed with the
+//! reason staff need — for every fault the simulator can produce.
+
+use devices::escpos::Job;
+use devices::escpos::render::PaperWidth;
+use devices::printer::{
+    FailReason, PaperLevel, PrintError, PrinterProblem, TicketPrinter, Timeouts,
+};
+use devices::sim::{Fault, SimPrinter, SimTransport};
+use devices::ticket::Ticket;
+use std::time::Duration;
+
+fn quick() -> Timeouts {
+    Timeouts {
+        transfer: Duration::from_millis(300),
+        status: Duration::from_millis(100),
+        completion: Duration::from_millis(400),
+        poll: Duration::from_millis(20),
+    }
+}
+
+fn setup() -> (SimPrinter, TicketPrinter<SimTransport>) {
+    let sim = SimPrinter::new(PaperWidth::Mm80);
+    let t = sim.open().expect("plugged in");
+    (
+        sim.clone(),
+        TicketPrinter::new(t, PaperWidth::Mm80, quick()),
+    )
+}
+
+fn reason(e: &PrintError) -> FailReason {
+    match e {
+        PrintError::Failed { reason, .. } => *reason,
+        other => panic!("expected a failed job, got {other:?}"),
+    }
+}
+
+#[test]
+fn ready_printer_confirms_the_ticket_and_it_is_on_paper_once() {
+    let (sim, mut p) = setup();
+    let printed = p.print_ticket(&Ticket::sample()).expect("printed");
+    assert_eq!(printed.status_after.paper, PaperLevel::Ok);
+    let tickets = sim.printed();
+    assert_eq!(tickets.len(), 1, "exactly one ticket, never twice");
+    assert!(tickets[0].cut && tickets[0].lines.contains(&"A017".to_string()));
+}
+
+#[test]
+fn near_end_paper_still_prints_and_warns() {
+    let (sim, mut p) = setup();
+    sim.set_paper_near_end(true);
+    let printed = p.print_ticket(&Ticket::sample()).expect("printed");
+    assert_eq!(printed.status_after.paper, PaperLevel::Low);
+}
+
+#[test]
+fn paper_out_before_the_job_sends_nothing() {
+    let (sim, mut p) = setup();
+    sim.inject(Fault::PaperOutAfter(1));
+    p.print_job(&Job {
+        bytes: b"\n".to_vec(),
+        replaced: vec![],
+    })
+    .ok();
+    let err = p.print_ticket(&Ticket::sample()).expect_err("no paper");
+    assert!(
+        matches!(
+            err,
+            PrintError::NotReady {
+                problem: PrinterProblem::PaperOut,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(!err.maybe_partly_printed());
+    assert!(
+        sim.printed()
+            .iter()
+            .all(|t| !t.lines.contains(&"A017".to_string()))
+    );
+}
+
+#[test]
+fn cover_open_before_the_job_sends_nothing() {
+    let (sim, mut p) = setup();
+    sim.open_cover();
+    let err = p.print_ticket(&Ticket::sample()).expect_err("cover open");
+    assert!(matches!(
+        err,
+        PrintError::NotReady {
+            problem: PrinterProblem::CoverOpen,
+            ..
+        }
+    ));
+    assert!(sim.printed().is_empty());
+}
+
+#[test]
+fn paper_running_out_mid_ticket_is_a_reported_partial_failure() {
+    let (sim, mut p) = setup();
+    sim.inject(Fault::PaperOutAfter(300));
+    let err = p
+        .print_ticket(&Ticket::sample())
+        .expect_err("paper ran out");
+    assert_eq!(reason(&err), FailReason::Printer(PrinterProblem::PaperOut));
+    assert!(
+        err.maybe_partly_printed(),
+        "staff are told a stub may hang out"
+    );
+    assert!(!sim.printed()[0].cut, "the half ticket was not cut");
+}
+
+#[test]
+fn cover_opening_mid_ticket_fails_with_cover_open() {
+    let (sim, mut p) = setup();
+    sim.inject(Fault::CoverOpensAfter(200));
+    let err = p.print_ticket(&Ticket::sample()).expect_err("cover opened");
+    assert_eq!(reason(&err), FailReason::Printer(PrinterProblem::CoverOpen));
+}
+
+#[test]
+fn unplug_mid_transfer_fails_as_unplugged() {
+    let (sim, mut p2) = setup();
+    sim.inject(Fault::UnplugAfter(100));
+    let err = p2.print_ticket(&Ticket::sample()).expect_err("unplugged");
+    assert_eq!(reason(&err), FailReason::Unplugged);
+    assert!(err.is_disconnect());
+    let again = p2.print_ticket(&Ticket::sample()).expect_err("still gone");
+    assert!(again.is_disconnect(), "{again:?}");
+}
+
+#[test]
+fn endpoint_stall_fails_the_job_and_the_next_job_prints() {
+    let (sim, mut p) = setup();
+    sim.inject(Fault::StallAfter(50));
+    let err = p.print_ticket(&Ticket::sample()).expect_err("stalled");
+    assert_eq!(reason(&err), FailReason::Stalled);
+    p.print_ticket(&Ticket::sample())
+        .expect("halt cleared, next ticket prints");
+    assert_eq!(sim.printed().iter().filter(|t| t.cut).count(), 1);
+}
+
+#[test]
+fn printer_too_slow_for_the_transfer_timeout_fails_with_bytes_sent() {
+    let (sim, mut p) = setup();
+    sim.inject(Fault::Slow(1000));
+    let err = p.print_ticket(&Ticket::sample()).expect_err("too slow");
+    assert_eq!(reason(&err), FailReason::TransferTimeout);
+    assert!(
+        matches!(
+            err,
+            PrintError::Failed {
+                sent: Some(300),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn slow_printer_within_the_timeout_still_confirms() {
+    let (sim, mut p) = setup();
+    sim.inject(Fault::Slow(4_000));
+    let len = devices::escpos::render::render_ticket(&Ticket::sample(), PaperWidth::Mm80)
+        .expect("renders")
+        .bytes
+        .len();
+    let printed = p.print_ticket(&Ticket::sample()).expect("printed");
+    let floor = Duration::from_secs_f64(len as f64 / 4_000.0);
+    assert!(
+        printed.elapsed >= floor,
+        "{:?} < {floor:?}",
+        printed.elapsed
+    );
+}
+
+#[test]
+fn bytes_the_printer_rejects_fail_the_job_with_printer_error() {
+    let (_sim, mut p) = setup();
+    let err = p
+        .print_job(&Job {
+            bytes: b"\x1b@hello\x1bZ\n".to_vec(),
+            replaced: vec![],
+        })
+        .expect_err("rejected");
+    assert_eq!(reason(&err), FailReason::Printer(PrinterProblem::Error));
+}
+
+#[test]
+fn unplugged_printer_is_reported_before_anything_is_sent() {
+    let (sim, mut p) = setup();
+    sim.unplug();
+    let err = p.print_ticket(&Ticket::sample()).expect_err("gone");
+    assert!(matches!(err, PrintError::Status(_)) && err.is_disconnect());
+    assert!(!err.maybe_partly_printed());
+}
