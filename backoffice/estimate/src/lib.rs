@@ -24,6 +24,7 @@ mod replay;
 pub mod rng;
 #[cfg(feature = "sim")]
 pub mod sim;
+pub mod staffing;
 pub mod zms;
 
 pub use learner::{LearnerConfig, ServiceTimeLearner, ShowUpLearner};
@@ -32,4 +33,5 @@ pub use model::{
     ServiceId, StaffedCounter, TicketId, WaitEstimate, WaitEstimator, WaitingTicket,
 };
 pub use ours::{OurConfig, OurEstimator};
+pub use staffing::{StaffingChange, StaffingLearner};
 pub use zms::ZmsEstimator;

@@ -95,6 +95,9 @@ pub struct QueueSnapshot {
     pub booked: Vec<BookedAppointment>,
     /// Configured average processing time per service.
     pub services: Vec<ServiceConfig>,
+    /// Local time of day at `now` in seconds since midnight (Europe/Berlin for our offices),
+    /// when known; lets [`crate::OurEstimator`] apply the office's usual staffing pattern.
+    pub time_of_day: Option<Seconds>,
 }
 
 impl QueueSnapshot {

@@ -21,6 +21,7 @@ use crate::model::{
 };
 use crate::replay::{Job, replay};
 use crate::rng::{SplitMix64, quantile};
+use crate::staffing::StaffingLearner;
 
 /// Tuning of [`OurEstimator`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -55,6 +56,7 @@ pub struct OurEstimator {
     config: OurConfig,
     times: ServiceTimeLearner,
     show_up: ShowUpLearner,
+    staffing: StaffingLearner,
 }
 
 impl Default for OurEstimator {
@@ -70,7 +72,19 @@ impl OurEstimator {
             config,
             times: ServiceTimeLearner::new(config.learner),
             show_up: ShowUpLearner::default(),
+            staffing: StaffingLearner::default(),
         }
+    }
+
+    /// Feed how many counters are staffed at local `time_of_day` (seconds since midnight).
+    /// Call it regularly while the office is open, e.g. every five minutes.
+    pub fn record_staffing(&mut self, time_of_day: Seconds, staffed: usize) {
+        self.staffing.record(time_of_day, staffed);
+    }
+
+    /// The staffing pattern learned so far.
+    pub fn staffing(&self) -> &StaffingLearner {
+        &self.staffing
     }
 
     /// Feed one finished ticket: `duration` seconds between call and finish.
@@ -120,6 +134,47 @@ impl OurEstimator {
             });
         }
         out
+    }
+}
+
+impl OurEstimator {
+    /// The counters of the replay: those staffed now, then those the usual staffing pattern
+    /// expects to open (their opening instants in the second list), and per counter the instant
+    /// it is expected to stop calling (the third list). With no counter staffed, one is assumed.
+    fn capacity(&self, snapshot: &QueueSnapshot) -> (Vec<StaffedCounter>, Vec<f64>, Vec<f64>) {
+        let mut counters: Vec<StaffedCounter> = if snapshot.counters.is_empty() {
+            vec![StaffedCounter::default()]
+        } else {
+            snapshot.counters.clone()
+        };
+        let mut opens = Vec::new();
+        let mut until = vec![f64::INFINITY; counters.len()];
+        let Some(tod) = snapshot.time_of_day else {
+            return (counters, opens, until);
+        };
+        let plan = self.staffing.plan(
+            snapshot.now,
+            tod,
+            counters.len(),
+            self.config.booked_horizon,
+        );
+        let mut active: Vec<usize> = (0..counters.len()).collect();
+        for change in plan {
+            for _ in 0..change.delta.max(0) {
+                active.push(counters.len());
+                counters.push(StaffedCounter::default());
+                opens.push(change.at as f64);
+                until.push(f64::INFINITY);
+            }
+            for _ in 0..(-change.delta).max(0) {
+                if active.len() > 1
+                    && let Some(c) = active.pop()
+                {
+                    until[c] = change.at as f64;
+                }
+            }
+        }
+        (counters, opens, until)
     }
 }
 
@@ -174,15 +229,12 @@ impl WaitEstimator for OurEstimator {
         let now = snapshot.now as f64;
         let samplers = self.samplers(snapshot);
         let show_rate = self.show_up.rate();
-        let counters: Vec<StaffedCounter> = if snapshot.counters.is_empty() {
-            vec![StaffedCounter::default()]
-        } else {
-            snapshot.counters.clone()
-        };
+        let (counters, opens, until) = self.capacity(snapshot);
+        let staffed_now = &counters[..counters.len() - opens.len()];
         let jobs = base_jobs(snapshot, &samplers, self.config.booked_horizon, show_rate);
 
         // Mean replay: the expected order, hence each ticket's position.
-        let free_mean: Vec<f64> = counters
+        let free_mean: Vec<f64> = staffed_now
             .iter()
             .map(|c| match c.serving {
                 Some(s) => {
@@ -194,8 +246,9 @@ impl WaitEstimator for OurEstimator {
                 }
                 None => now,
             })
+            .chain(opens.iter().copied())
             .collect();
-        let called = replay(&counters, free_mean, &jobs);
+        let called = replay(&counters, free_mean, &until, &jobs);
         let mut order: Vec<(f64, usize)> = jobs
             .iter()
             .zip(&called)
@@ -210,7 +263,7 @@ impl WaitEstimator for OurEstimator {
         let mut waits: Vec<Vec<f64>> = vec![Vec::with_capacity(self.config.draws); jobs.len()];
         let draws = self.config.draws.max(1);
         for _ in 0..draws {
-            let free: Vec<f64> = counters
+            let free: Vec<f64> = staffed_now
                 .iter()
                 .map(|c| {
                     match c
@@ -224,6 +277,7 @@ impl WaitEstimator for OurEstimator {
                         None => now,
                     }
                 })
+                .chain(opens.iter().copied())
                 .collect();
             let mut drawn: Vec<Job> = Vec::with_capacity(jobs.len());
             for j in &jobs {
@@ -235,7 +289,7 @@ impl WaitEstimator for OurEstimator {
                     .map_or(j.duration, |s| s.draw(&mut rng));
                 drawn.push(Job { duration: d, ..*j });
             }
-            for (j, c) in drawn.iter().zip(replay(&counters, free, &drawn)) {
+            for (j, c) in drawn.iter().zip(replay(&counters, free, &until, &drawn)) {
                 if let (Some(t), Some(c)) = (j.ticket, c) {
                     waits[t].push(((c - now) / 60.0).max(0.0));
                 }
@@ -283,6 +337,7 @@ mod tests {
                 service: ServiceId(1),
                 average: 600,
             }],
+            time_of_day: None,
         }
     }
 

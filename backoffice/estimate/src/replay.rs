@@ -23,13 +23,15 @@ pub(crate) struct Job {
     pub duration: f64,
 }
 
-/// Places `jobs` on counters that become free at `free_at` (seconds, same epoch as the jobs).
+/// Places `jobs` on counters that become free at `free_at` (seconds, same epoch as the jobs)
+/// and stop calling from `until` (`f64::INFINITY` for counters that stay).
 /// Returns, per job, the instant it is called, or `None` if it is never called because no
 /// counter is available at all. `jobs` must be sorted: appointments by booked time first, then
 /// walk-ins by arrival.
 pub(crate) fn replay(
     counters: &[StaffedCounter],
     mut free_at: Vec<f64>,
+    until: &[f64],
     jobs: &[Job],
 ) -> Vec<Option<f64>> {
     let mut called: Vec<Option<f64>> = vec![None; jobs.len()];
@@ -52,6 +54,10 @@ pub(crate) fn replay(
         else {
             break;
         };
+        if until.get(c).is_some_and(|&u| t >= u) {
+            free_at[c] = f64::INFINITY;
+            continue;
+        }
         while head < jobs.len() && called[head].is_some() {
             head += 1;
         }
@@ -139,7 +145,7 @@ mod tests {
     fn two_counters_share_the_work() {
         let counters = vec![StaffedCounter::default(); 2];
         let jobs: Vec<Job> = (0..4).map(|i| job(i, None, 0.0, 600.0)).collect();
-        let called = replay(&counters, vec![0.0, 300.0], &jobs);
+        let called = replay(&counters, vec![0.0, 300.0], &[f64::INFINITY; 2], &jobs);
         assert_eq!(
             called,
             vec![Some(0.0), Some(300.0), Some(600.0), Some(900.0)]
@@ -155,7 +161,7 @@ mod tests {
             job(1, None, 0.0, 500.0),
             job(2, None, 0.0, 500.0),
         ];
-        let called = replay(&counters, vec![0.0], &jobs);
+        let called = replay(&counters, vec![0.0], &[f64::INFINITY], &jobs);
         assert_eq!(called, vec![Some(500.0), Some(0.0), Some(600.0)]);
     }
 
@@ -170,7 +176,18 @@ mod tests {
         let mut b = job(1, None, 0.0, 100.0);
         b.service = ServiceId(2);
         // Service 3 is served by nobody, so the only counter takes it too, in arrival order.
-        let called = replay(&counters, vec![0.0], &[a, b]);
+        let called = replay(&counters, vec![0.0], &[f64::INFINITY], &[a, b]);
         assert_eq!(called, vec![Some(0.0), Some(100.0)]);
+    }
+
+    #[test]
+    fn closing_counter_stops_calling() {
+        let counters = vec![StaffedCounter::default(); 2];
+        let jobs: Vec<Job> = (0..4).map(|i| job(i, None, 0.0, 600.0)).collect();
+        let called = replay(&counters, vec![0.0, 0.0], &[f64::INFINITY, 500.0], &jobs);
+        assert_eq!(
+            called,
+            vec![Some(0.0), Some(0.0), Some(600.0), Some(1200.0)]
+        );
     }
 }

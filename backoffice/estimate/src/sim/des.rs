@@ -22,6 +22,8 @@ pub struct TicketRecord {
     pub zms: WaitEstimate,
     /// Our estimate when the ticket was issued.
     pub ours: WaitEstimate,
+    /// When the ticket was issued (seconds since midnight).
+    pub issued_at: Seconds,
     /// Minutes from issue (or check-in) to the call.
     pub real_minutes: f64,
     /// Whether the visitor had an appointment.
@@ -37,6 +39,7 @@ enum Ev {
     GiveUp(usize),
     CheckIn(usize),
     WalkIn(usize),
+    Tick,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -98,6 +101,11 @@ pub fn run_day(
             None => run.push(b.at + office.late_tolerance, Ev::GiveUp(i)),
         }
     }
+    let mut t = office.opens;
+    while t < office.walk_in_until + 3600 {
+        run.push(t, Ev::Tick);
+        t += 300;
+    }
     for (p, &(c, open, close)) in day.staffing.iter().enumerate() {
         run.push(open, Ev::Open(c, p));
         run.push(close, Ev::Close(c, p));
@@ -117,6 +125,10 @@ impl DayRun<'_> {
 
     fn handle(&mut self, now: Seconds, ev: Ev) {
         match ev {
+            Ev::Tick => {
+                let staffed = self.counters.iter().filter(|c| c.open).count();
+                self.ours.record_staffing(now, staffed);
+            }
             Ev::WalkIn(i) => {
                 let (_, service) = self.day.walk_ins[i];
                 self.issue(now, service, None);
@@ -189,6 +201,7 @@ impl DayRun<'_> {
                 })
                 .collect(),
             services: self.configured.clone(),
+            time_of_day: Some(now),
         }
     }
 
@@ -226,6 +239,7 @@ impl DayRun<'_> {
                 self.records.push(TicketRecord {
                     zms,
                     ours,
+                    issued_at: ticket.arrived_at,
                     real_minutes: (now - ticket.arrived_at) as f64 / 60.0,
                     appointment,
                 });
