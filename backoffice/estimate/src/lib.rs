@@ -25,6 +25,7 @@ pub mod rng;
 #[cfg(feature = "sim")]
 pub mod sim;
 pub mod staffing;
+mod visits;
 pub mod zms;
 
 pub use learner::{LearnerConfig, ServiceTimeLearner, ShowUpLearner};
