@@ -1,1 +1,11 @@
-//! The reference back office.
+//! The reference back office: queues, appointments, tickets and the terminal fleet, over
+//! HTTPS. `serve` wires storage, TLS and the API; the binary in `main.rs` parses the command
+//! line and calls it.
+
+pub mod api;
+pub mod demo;
+pub mod domain;
+pub mod queue;
+pub mod server;
+pub mod store;
+pub mod tls;

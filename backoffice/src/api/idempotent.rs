@@ -1,0 +1,97 @@
+//! Runs a terminal POST at most once per `Idempotency-Key`: a retry gets the first answer,
+//! the same key with a different body is refused (422), a duplicate still running gets 409.
+
+use std::future::Future;
+
+use axum::Json;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use super::error::ApiError;
+use super::state::AppState;
+use crate::store::idempotency::Claim;
+
+/// The validated `Idempotency-Key` header.
+pub fn key(headers: &HeaderMap) -> Result<String, ApiError> {
+    let value = headers
+        .get("idempotency-key")
+        .ok_or_else(|| ApiError::bad_request("idempotency_key_missing", "Send an Idempotency-Key header with every POST.").field("Idempotency-Key"))?;
+    value
+        .to_str()
+        .ok()
+        .filter(|k| (8..=100).contains(&k.len()) && k.chars().all(|c| c.is_ascii_graphic()))
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            ApiError::bad_request("idempotency_key_invalid", "The Idempotency-Key must be 8 to 100 visible ASCII characters.")
+                .field("Idempotency-Key")
+        })
+}
+
+/// Runs `work` once for (`terminal_id`, key) and replays its answer afterwards.
+pub async fn run<F, Fut>(state: &AppState, terminal_id: &str, key: &str, path: &str, body: &[u8], work: F) -> Response
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<(StatusCode, Value), ApiError>>,
+{
+    let mut hasher = Sha256::new();
+    hasher.update(path.as_bytes());
+    hasher.update([0]);
+    hasher.update(body);
+    let hash = hex::encode(hasher.finalize());
+    match state.db.claim_idempotency_key(terminal_id, key, &hash).await {
+        Err(e) => return ApiError::from(e).into_response(),
+        Ok(Claim::Mismatch) => {
+            return ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency_key_reused",
+                "This Idempotency-Key was already used for a different request; use a new key.",
+            )
+            .into_response();
+        }
+        Ok(Claim::InFlight) => {
+            return ApiError::conflict("request_in_flight", "The same request is still being processed; retry in a moment.")
+                .into_response();
+        }
+        Ok(Claim::Replay { status, body }) => return replay(status, &body),
+        Ok(Claim::Fresh) => {}
+    }
+    let outcome = work().await;
+    let (status, stored) = match &outcome {
+        Ok((status, value)) => (*status, json!({ "ok": value })),
+        Err(e) if e.status.is_server_error() => {
+            if let Err(err) = state.db.release_idempotency_key(terminal_id, key).await {
+                tracing::error!(error = %err, "could not release idempotency key");
+            }
+            return e.clone().into_response();
+        }
+        Err(e) => (
+            e.status,
+            json!({ "err": { "code": e.code, "message": e.message, "field": e.field, "details": e.details } }),
+        ),
+    };
+    if let Err(e) = state.db.finish_idempotent(terminal_id, key, status.as_u16(), &stored.to_string()).await {
+        return ApiError::from(e).into_response();
+    }
+    match outcome {
+        Ok((status, value)) => (status, Json(value)).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+fn replay(status: u16, body: &str) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    let stored: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+    if let Some(ok) = stored.get("ok") {
+        let mut response = (status, Json(ok.clone())).into_response();
+        response.headers_mut().insert("idempotent-replay", axum::http::HeaderValue::from_static("true"));
+        return response;
+    }
+    let err = stored.get("err").cloned().unwrap_or(Value::Null);
+    let text = |k: &str| err.get(k).and_then(Value::as_str).map(str::to_owned);
+    let mut e = ApiError::new(status, text("code").unwrap_or_else(|| "error".into()), text("message").unwrap_or_default());
+    e.field = text("field");
+    e.details = err.get("details").filter(|d| !d.is_null()).cloned();
+    e.into_response()
+}

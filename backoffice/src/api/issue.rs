@@ -1,0 +1,262 @@
+//! Issuing tickets for terminals: appointment check-in with all its outcomes, walk-ins, and
+//! tickets printed offline. Handlers call these; these call the store.
+
+use axum::http::StatusCode;
+use serde_json::json;
+
+use super::error::ApiError;
+use super::events::Event;
+use super::state::AppState;
+use super::terminal::{CheckInRequest, OfflineResult, OfflineTicket, TicketResponse};
+use super::views::{TicketView, VisitorTicket, rfc3339};
+use crate::domain::Origin;
+use crate::domain::availability::{ServiceState, walk_in_availability};
+use crate::domain::text::clean_code;
+use crate::queue;
+use crate::store::appointments::code_hash;
+use crate::store::catalog::Office;
+use crate::store::terminals::Terminal;
+use crate::store::tickets::{IssueError, NewTicket, Numbering, TicketRow};
+
+const MINUTE_MS: i64 = 60_000;
+
+pub async fn office_of(state: &AppState, office_id: &str) -> Result<Office, ApiError> {
+    state
+        .db
+        .office(office_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("unknown_office", "The terminal's office is not configured."))
+}
+
+/// The visitor's view of a ticket with its current place in the queue.
+pub async fn visitor_ticket(state: &AppState, office: &Office, ticket: &TicketRow) -> Result<VisitorTicket, ApiError> {
+    let services = state.db.services(&office.id).await?;
+    let snapshot = queue::snapshot(&state.db, office, &services, state.clock.now()).await?;
+    let place = snapshot.waiting.iter().find(|w| w.ticket.id == ticket.id);
+    let counter = match &ticket.counter_id {
+        Some(id) => state.db.counters(&office.id).await?.into_iter().find(|c| &c.id == id).map(|c| c.name),
+        None => None,
+    };
+    let service = services.iter().find(|s| s.id == ticket.service_id);
+    Ok(VisitorTicket::new(ticket, office, service, place, counter, &state.settings.public_url))
+}
+
+fn announce(state: &AppState, ticket: &TicketRow) {
+    state.publish(Event::Ticket {
+        office_id: ticket.office_id.clone(),
+        ticket: TicketView::new(ticket, None),
+    });
+}
+
+fn booking_number(raw: &str) -> Result<String, ApiError> {
+    let n = raw.trim();
+    if (6..=10).contains(&n.len()) && n.chars().all(|c| c.is_ascii_digit()) {
+        Ok(n.to_owned())
+    } else {
+        Err(ApiError::bad_request("invalid_booking_number", "The booking number has 6 to 10 digits.").field("booking_number"))
+    }
+}
+
+/// Checks a visitor in. Returns 201 with a new ticket, or 200 with the ticket already issued.
+pub async fn check_in(state: &AppState, terminal: &Terminal, req: &CheckInRequest, key: &str) -> Result<(StatusCode, TicketResponse), ApiError> {
+    let number = booking_number(&req.booking_number)?;
+    let code = clean_code(&req.code, 8)
+        .ok()
+        .filter(|c| (4..=8).contains(&c.len()))
+        .ok_or_else(|| ApiError::bad_request("invalid_code", "The code has 4 or 5 letters and digits.").field("code"))?;
+    let now = state.clock.now_ms();
+    let window = 10 * MINUTE_MS;
+    let throttle_key = format!("terminal:{}", terminal.id);
+    if state.unknown_bookings.count(&throttle_key, now, window).await >= state.settings.max_unknown_bookings {
+        return Err(throttled(now + window));
+    }
+    let Some(appointment) = state.db.appointment(&number).await? else {
+        state.unknown_bookings.hit(&throttle_key, now, window).await;
+        return Err(ApiError::not_found("unknown_booking", "There is no appointment with this booking number.").field("booking_number"));
+    };
+    if appointment.locked_until > now {
+        return Err(throttled(appointment.locked_until));
+    }
+    if appointment.code_hash != code_hash(&number, &code) {
+        let lock_until = now + state.settings.lock_minutes * MINUTE_MS;
+        let failures = state.db.record_wrong_code(appointment.id, state.settings.max_wrong_codes, lock_until).await?;
+        if failures >= state.settings.max_wrong_codes {
+            return Err(throttled(lock_until));
+        }
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "wrong_code", "The code does not match this booking number.")
+            .field("code")
+            .details(json!({ "attempts_left": state.settings.max_wrong_codes - failures })));
+    }
+    if appointment.failed_attempts > 0 {
+        state.db.reset_wrong_codes(appointment.id).await?;
+    }
+    let office = office_of(state, &appointment.office_id).await?;
+    if let Some(ticket_id) = appointment.ticket_id {
+        let ticket = state.db.ticket(ticket_id).await?.ok_or_else(ApiError::internal)?;
+        let view = visitor_ticket(state, &office, &ticket).await?;
+        return Ok((StatusCode::OK, TicketResponse { outcome: "already_checked_in".into(), ticket: view }));
+    }
+    if appointment.office_id != terminal.office_id {
+        return Err(ApiError::conflict("wrong_office", "This appointment is at another office.")
+            .details(json!({ "office": { "id": office.id, "name": office.name, "address": office.address },
+                             "appointment_at": rfc3339(appointment.starts_at) })));
+    }
+    let opens = appointment.starts_at - office.rules.checkin_early_minutes * MINUTE_MS;
+    if now < opens {
+        return Err(ApiError::conflict("too_early", "Check-in for this appointment is not open yet.")
+            .details(json!({ "check_in_from": rfc3339(opens), "appointment_at": rfc3339(appointment.starts_at) })));
+    }
+    if now > appointment.starts_at + office.rules.checkin_late_minutes * MINUTE_MS {
+        return Err(ApiError::conflict("too_late", "The appointment time has passed; a walk-in number can be taken instead.")
+            .details(json!({ "appointment_at": rfc3339(appointment.starts_at), "walk_in_service_id": appointment.service_id })));
+    }
+    let day = queue::office_day(&office, state.clock.now());
+    let new = NewTicket {
+        office_id: &office.id,
+        day: &day,
+        service_id: &appointment.service_id,
+        origin: Origin::Appointment,
+        numbering: Numbering::Next { prefix: office.appointment_prefix, first: 1, last: 999 },
+        appointment: Some((appointment.id, appointment.starts_at)),
+        terminal_id: Some(&terminal.id),
+        request_key: Some(key),
+        quota: None,
+        now,
+        queued_at: now,
+        estimate: None,
+    };
+    let issued = match state.db.issue_ticket(&new).await {
+        Ok(issued) => issued.ticket,
+        Err(IssueError::AlreadyCheckedIn) => {
+            let again = state.db.appointment(&number).await?.and_then(|a| a.ticket_id).ok_or_else(ApiError::internal)?;
+            let ticket = state.db.ticket(again).await?.ok_or_else(ApiError::internal)?;
+            let view = visitor_ticket(state, &office, &ticket).await?;
+            return Ok((StatusCode::OK, TicketResponse { outcome: "already_checked_in".into(), ticket: view }));
+        }
+        Err(e) => return Err(issue_error(e)),
+    };
+    announce(state, &issued);
+    let view = visitor_ticket(state, &office, &issued).await?;
+    Ok((StatusCode::CREATED, TicketResponse { outcome: "checked_in".into(), ticket: view }))
+}
+
+fn throttled(until: i64) -> ApiError {
+    ApiError::new(StatusCode::TOO_MANY_REQUESTS, "throttled", "Too many wrong attempts; please ask at the information desk.")
+        .details(json!({ "retry_at": rfc3339(until) }))
+}
+
+fn issue_error(e: IssueError) -> ApiError {
+    match e {
+        IssueError::QuotaExhausted => ApiError::conflict("quota_exhausted", "Today's walk-in numbers for this service are gone."),
+        IssueError::NumbersExhausted => ApiError::conflict("numbers_exhausted", "Every number of this service group is in use."),
+        IssueError::AlreadyCheckedIn => ApiError::conflict("already_checked_in", "This appointment is already checked in."),
+        IssueError::Store(s) => s.into(),
+    }
+}
+
+/// Issues a walk-in ticket if the service takes walk-ins now.
+pub async fn walk_in(state: &AppState, terminal: &Terminal, service_id: &str, key: &str) -> Result<TicketResponse, ApiError> {
+    let office = office_of(state, &terminal.office_id).await?;
+    let service = state
+        .db
+        .service(service_id)
+        .await?
+        .filter(|s| s.office_id == office.id)
+        .ok_or_else(|| ApiError::not_found("unknown_service", "This office has no such service.").field("service_id"))?;
+    let group = state
+        .db
+        .service_groups(&office.id)
+        .await?
+        .into_iter()
+        .find(|g| g.id == service.group_id)
+        .ok_or_else(ApiError::internal)?;
+    let now = state.clock.now();
+    let day = queue::office_day(&office, now);
+    let issued_today = state.db.walk_in_counts(&office.id, &day).await?.get(&service.id).copied().unwrap_or(0);
+    let zoned = now.to_zoned(office.timezone.clone());
+    let availability = walk_in_availability(&office.rules, &service.rules, &zoned, issued_today);
+    if availability.state != ServiceState::Open {
+        let code = match availability.state {
+            ServiceState::QuotaExhausted => "quota_exhausted",
+            ServiceState::WalkInNotToday => "walk_in_not_today",
+            _ => "service_closed",
+        };
+        return Err(ApiError::conflict(code, "This service takes no walk-in visitors right now.").details(json!({
+            "reason": availability.reason,
+            "next_opening": availability.next_opening.map(|d| d.to_string()),
+        })));
+    }
+    let new = NewTicket {
+        office_id: &office.id,
+        day: &day,
+        service_id: &service.id,
+        origin: Origin::WalkIn,
+        numbering: Numbering::Next { prefix: group.prefix, first: group.first_number, last: group.last_number },
+        appointment: None,
+        terminal_id: Some(&terminal.id),
+        request_key: Some(key),
+        quota: service.rules.walk_in.daily_quota,
+        now: now.as_millisecond(),
+        queued_at: now.as_millisecond(),
+        estimate: None,
+    };
+    let issued = state.db.issue_ticket(&new).await.map_err(issue_error)?;
+    if !issued.replayed {
+        announce(state, &issued.ticket);
+    }
+    let view = visitor_ticket(state, &office, &issued.ticket).await?;
+    Ok(TicketResponse { outcome: "walk_in".into(), ticket: view })
+}
+
+/// Files one ticket a terminal printed offline, exactly once.
+pub async fn offline_ticket(state: &AppState, terminal: &Terminal, t: &OfflineTicket) -> Result<OfflineResult, ApiError> {
+    let office = office_of(state, &terminal.office_id).await?;
+    let reject = |reason: &str| OfflineResult {
+        display_number: t.display_number.chars().take(8).collect(),
+        result: "rejected".into(),
+        reason: Some(reason.to_owned()),
+    };
+    let mut chars = t.display_number.chars();
+    let prefix = chars.next();
+    let Some(number) = chars.as_str().parse::<u32>().ok().filter(|_| prefix == Some(office.offline_prefix)) else {
+        return Ok(reject("not an offline number of this office"));
+    };
+    let Ok(issued_at) = t.issued_at.parse::<jiff::Timestamp>() else {
+        return Ok(reject("issued_at is not an RFC 3339 time"));
+    };
+    let day = queue::office_day(&office, issued_at);
+    if !state.db.owns_offline_number(&terminal.id, &day, office.offline_prefix, number).await? {
+        return Ok(reject("number was not reserved for this terminal that day"));
+    }
+    if state.db.service(&t.service_id).await?.filter(|s| s.office_id == office.id).is_none() {
+        return Ok(reject("unknown service"));
+    }
+    let appointment = match &t.booking_number {
+        Some(b) => state.db.appointment(b.trim()).await?.filter(|a| a.office_id == office.id && a.ticket_id.is_none()),
+        None => None,
+    };
+    let request_key = format!("offline:{day}:{}", t.display_number);
+    let new = NewTicket {
+        office_id: &office.id,
+        day: &day,
+        service_id: &t.service_id,
+        origin: Origin::Offline,
+        numbering: Numbering::Fixed { prefix: office.offline_prefix, number },
+        appointment: appointment.as_ref().map(|a| (a.id, a.starts_at)),
+        terminal_id: Some(&terminal.id),
+        request_key: Some(&request_key),
+        quota: None,
+        now: state.clock.now_ms(),
+        queued_at: issued_at.as_millisecond(),
+        estimate: None,
+    };
+    match state.db.issue_ticket(&new).await {
+        Ok(issued) if issued.replayed => Ok(OfflineResult { display_number: t.display_number.clone(), result: "duplicate".into(), reason: None }),
+        Ok(issued) => {
+            announce(state, &issued.ticket);
+            Ok(OfflineResult { display_number: t.display_number.clone(), result: "accepted".into(), reason: None })
+        }
+        Err(IssueError::Store(e)) => Err(e.into()),
+        Err(e) => Ok(reject(&e.to_string())),
+    }
+}

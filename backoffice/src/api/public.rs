@@ -1,0 +1,33 @@
+//! Public endpoints: health, the OpenAPI document, and a ticket's status for the visitor's
+//! phone (by its unguessable token, valid until the end of the ticket's day; no personal data).
+
+use axum::Json;
+use axum::extract::{Path, State};
+
+use super::error::ApiError;
+use super::issue::{office_of, visitor_ticket};
+use super::state::AppState;
+use super::views::VisitorTicket;
+use crate::queue;
+
+#[utoipa::path(get, path = "/api/v1/public/tickets/{token}", tag = "public",
+    params(("token" = String, Path)),
+    responses((status = 200, body = VisitorTicket), (status = 404, body = super::error::ErrorBody)))]
+pub async fn ticket_status(State(state): State<AppState>, Path(token): Path<String>) -> Result<Json<VisitorTicket>, ApiError> {
+    let not_found = || ApiError::not_found("unknown_ticket", "This ticket is unknown or from another day.");
+    if token.len() != 32 || !token.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(not_found());
+    }
+    let ticket = state.db.ticket_by_token(&token).await?.ok_or_else(not_found)?;
+    let office = office_of(&state, &ticket.office_id).await?;
+    if ticket.day != queue::office_day(&office, state.clock.now()) {
+        return Err(not_found());
+    }
+    Ok(Json(visitor_ticket(&state, &office, &ticket).await?))
+}
+
+#[utoipa::path(get, path = "/healthz", tag = "public", responses((status = 200, description = "ok")))]
+pub async fn healthz(State(state): State<AppState>) -> Result<&'static str, ApiError> {
+    state.db.offices().await?;
+    Ok("ok")
+}

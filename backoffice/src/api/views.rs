@@ -1,0 +1,133 @@
+//! Wire types (JSON DTOs) the API answers with, converted from domain and store types here
+//! and nowhere else.
+
+use serde::Serialize;
+
+use crate::domain::text::Texts;
+use crate::domain::{Origin, TicketStatus};
+use crate::queue::Waiting;
+use crate::store::catalog::{Office, Service};
+use crate::store::terminals::{DeviceHealth, Terminal};
+use crate::store::tickets::TicketRow;
+
+/// Milliseconds since the epoch → RFC 3339 UTC.
+pub fn rfc3339(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
+}
+
+/// A ticket as the visitor sees it: on the terminal's screen, on paper, on the phone page.
+/// No personal data.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct VisitorTicket {
+    pub display_number: String,
+    pub status: TicketStatus,
+    pub origin: Origin,
+    pub office_name: String,
+    pub service_id: String,
+    pub service_name: Texts,
+    pub waiting_area: Texts,
+    /// People ahead in the queue (0 when it is your turn or you were called).
+    pub people_ahead: u32,
+    /// Wait estimate in minutes, low and high.
+    pub wait_minutes: [u32; 2],
+    pub issued_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appointment_at: Option<String>,
+    /// Counter the visitor is called to, once called.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counter: Option<String>,
+    /// Address of the live status page, for the ticket's QR code.
+    pub status_url: String,
+}
+
+impl VisitorTicket {
+    pub fn new(
+        ticket: &TicketRow,
+        office: &Office,
+        service: Option<&Service>,
+        place: Option<&Waiting>,
+        counter: Option<String>,
+        public_url: &str,
+    ) -> Self {
+        Self {
+            display_number: ticket.display_number.clone(),
+            status: ticket.status,
+            origin: ticket.origin,
+            office_name: office.name.clone(),
+            service_id: ticket.service_id.clone(),
+            service_name: service.map(|s| s.names.clone()).unwrap_or_default(),
+            waiting_area: service.map(|s| s.waiting_area.clone()).unwrap_or_default(),
+            people_ahead: place.map_or(0, |w| w.ahead),
+            wait_minutes: place.map_or([0, 0], |w| [w.estimate.0, w.estimate.1]),
+            issued_at: rfc3339(ticket.issued_at),
+            appointment_at: ticket.appointment_at.map(rfc3339),
+            counter,
+            status_url: format!("{}/t/{}", public_url.trim_end_matches('/'), ticket.public_token),
+        }
+    }
+}
+
+/// A ticket as staff see it in the console.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TicketView {
+    pub id: i64,
+    pub display_number: String,
+    pub service_id: String,
+    pub status: TicketStatus,
+    pub origin: Origin,
+    pub counter_id: Option<String>,
+    pub call_count: u32,
+    pub waiting_since: String,
+    pub appointment_at: Option<String>,
+    /// Position in the call order (waiting tickets only).
+    pub position: Option<u32>,
+    pub wait_minutes: Option<[u32; 2]>,
+}
+
+impl TicketView {
+    pub fn new(t: &TicketRow, place: Option<&Waiting>) -> Self {
+        Self {
+            id: t.id,
+            display_number: t.display_number.clone(),
+            service_id: t.service_id.clone(),
+            status: t.status,
+            origin: t.origin,
+            counter_id: t.counter_id.clone(),
+            call_count: t.call_count,
+            waiting_since: rfc3339(t.queued_at),
+            appointment_at: t.appointment_at.map(rfc3339),
+            position: place.map(|w| w.ahead + 1),
+            wait_minutes: place.map(|w| [w.estimate.0, w.estimate.1]),
+        }
+    }
+}
+
+/// A terminal as IT and the front desk see it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TerminalView {
+    pub id: String,
+    pub name: String,
+    pub office_id: String,
+    pub online: bool,
+    pub last_heartbeat: Option<String>,
+    pub app_version: Option<String>,
+    pub config_version: Option<String>,
+    pub devices: Vec<DeviceHealth>,
+}
+
+impl TerminalView {
+    pub fn new(t: &Terminal, now_ms: i64, timeout_secs: i64) -> Self {
+        Self {
+            id: t.id.clone(),
+            name: t.name.clone(),
+            office_id: t.office_id.clone(),
+            online: t.last_heartbeat.is_some_and(|h| now_ms - h <= timeout_secs * 1000),
+            last_heartbeat: t.last_heartbeat.map(rfc3339),
+            app_version: t.app_version.clone(),
+            config_version: t.config_version.clone(),
+            devices: t.health.clone(),
+        }
+    }
+}

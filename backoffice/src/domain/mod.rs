@@ -1,0 +1,10 @@
+//! The back office's domain: offices, services, counters, appointments, tickets, terminals.
+//! Pure types and rules; no I/O.
+
+pub mod availability;
+pub mod office;
+pub mod text;
+pub mod ticket;
+
+pub use office::{OfficeRules, OpeningHours, ServiceRules, TimeRange, WalkInRules};
+pub use ticket::{Action, IllegalTransition, Origin, TicketStatus};
