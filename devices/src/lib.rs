@@ -1,7 +1,9 @@
 //! Drivers for the terminal's USB devices (ticket printer, code scanner, card reader) and a
 //! simulator of each that speaks the same bytes and shows the same faults.
 
+pub mod document;
 pub mod escpos;
+pub mod health;
 pub mod printer;
 pub mod sim;
 pub mod ticket;

@@ -2,7 +2,9 @@
 //! reconnects after an unplug.
 
 pub mod driver;
+pub mod link;
 pub mod status;
 
 pub use driver::{FailReason, PrintError, Printed, StatusFailure, TicketPrinter, Timeouts};
+pub use link::{Connector, PrinterLink, UsbConnector};
 pub use status::{PaperLevel, PrinterProblem, PrinterStatus};

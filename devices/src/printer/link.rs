@@ -1,0 +1,144 @@
+//! Keeps a ticket printer connected: opens it, notices when it is unplugged, reconnects when it
+//! comes back (on a hotplug wake-up or the next poll) and reports each change with the gap.
+
+use super::driver::{PrintError, Printed, TicketPrinter, Timeouts};
+use crate::escpos::render::PaperWidth;
+use crate::health::{DeviceKind, DeviceState, HealthEvent, HealthTracker};
+use crate::sim::{SimPrinter, SimTransport};
+use crate::ticket::Ticket;
+use crate::usb::real::{PrinterSelector, RusbTransport};
+use crate::usb::{TransportError, UsbTransport};
+use std::time::Instant;
+
+/// Opens a transport to the ticket printer.
+pub trait Connector: Send {
+    /// The transport it opens.
+    type Transport: UsbTransport;
+    /// Finds and claims the printer.
+    fn connect(&mut self) -> Result<Self::Transport, TransportError>;
+}
+
+impl Connector for SimPrinter {
+    type Transport = SimTransport;
+    fn connect(&mut self) -> Result<SimTransport, TransportError> {
+        self.open()
+    }
+}
+
+/// Connects to a real USB printer.
+#[derive(Debug, Clone, Copy)]
+pub struct UsbConnector(pub PrinterSelector);
+
+impl Connector for UsbConnector {
+    type Transport = RusbTransport;
+    fn connect(&mut self) -> Result<RusbTransport, TransportError> {
+        RusbTransport::open(self.0)
+    }
+}
+
+/// A ticket printer that may come and go.
+#[derive(Debug)]
+pub struct PrinterLink<C: Connector> {
+    connector: C,
+    paper: PaperWidth,
+    timeouts: Timeouts,
+    printer: Option<TicketPrinter<C::Transport>>,
+    health: HealthTracker,
+    pending: Vec<HealthEvent>,
+}
+
+impl<C: Connector> PrinterLink<C> {
+    /// A link, not yet connected; the first [`poll`](Self::poll) connects.
+    pub fn new(connector: C, paper: PaperWidth, timeouts: Timeouts) -> Self {
+        Self {
+            connector,
+            paper,
+            timeouts,
+            printer: None,
+            health: HealthTracker::new(),
+            pending: Vec::new(),
+        }
+    }
+
+    /// The last known state.
+    pub fn state(&self) -> Option<DeviceState> {
+        self.health.state(DeviceKind::TicketPrinter)
+    }
+
+    fn observe(&mut self, state: DeviceState) {
+        if let Some(e) = self
+            .health
+            .observe(DeviceKind::TicketPrinter, state, Instant::now())
+        {
+            self.pending.push(e);
+        }
+    }
+
+    fn connect_if_needed(&mut self) {
+        if self.printer.is_some() {
+            return;
+        }
+        match self.connector.connect() {
+            Ok(t) => {
+                tracing::info!(device = %t.describe(), "ticket printer connected");
+                self.printer = Some(TicketPrinter::new(t, self.paper, self.timeouts));
+            }
+            Err(e) => {
+                let state = self.lost(&e);
+                self.observe(state);
+            }
+        }
+    }
+
+    fn lost(&mut self, why: &TransportError) -> DeviceState {
+        if self.printer.take().is_some() {
+            tracing::warn!(error = %why, "ticket printer lost");
+        }
+        match why {
+            TransportError::NoUsb(_) => DeviceState::UsbUnavailable,
+            TransportError::Permission { .. } | TransportError::Busy { .. } => DeviceState::Error,
+            _ => DeviceState::Absent,
+        }
+    }
+
+    /// Connects if needed and reads the status; returns the state changes since the last call
+    /// (including those a print caused). Call it every second or two, and at once when a
+    /// hotplug notice arrives.
+    pub fn poll(&mut self) -> Vec<HealthEvent> {
+        self.connect_if_needed();
+        if let Some(printer) = self.printer.as_mut() {
+            let state = match printer.status() {
+                Ok(s) => DeviceState::from(s),
+                Err(super::StatusFailure::Transport(e)) => self.lost(&e),
+                Err(_) => DeviceState::Error,
+            };
+            self.observe(state);
+        }
+        std::mem::take(&mut self.pending)
+    }
+
+    /// Prints `ticket`, connecting first if needed. A disconnect during the job drops the
+    /// connection so the next poll reconnects; the job itself is never re-sent, so a ticket is
+    /// never printed twice.
+    pub fn print(&mut self, ticket: &Ticket) -> Result<Printed, PrintError> {
+        self.connect_if_needed();
+        let Some(printer) = self.printer.as_mut() else {
+            return Err(PrintError::Status(super::StatusFailure::Transport(
+                TransportError::Disconnected,
+            )));
+        };
+        let result = printer.print_ticket(ticket);
+        let state = match &result {
+            Ok(p) => DeviceState::from(p.status_after),
+            Err(e) if e.is_disconnect() => self.lost(&TransportError::Disconnected),
+            Err(PrintError::NotReady { status, .. }) => DeviceState::from(*status),
+            Err(PrintError::Failed {
+                status_after: Some(s),
+                ..
+            }) => DeviceState::from(*s),
+            Err(_) => DeviceState::Error,
+        };
+        self.observe(state);
+        result
+    }
+}

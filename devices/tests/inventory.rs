@@ -1,0 +1,28 @@
+//! USB inventory on whatever machine runs the tests: in CI there is no usbfs, and the answer
+//! must be a clear message, never a panic.
+
+use devices::usb::inventory::list_devices;
+use devices::usb::real::{PrinterSelector, RusbTransport};
+
+#[test]
+fn listing_usb_devices_never_panics_and_explains_a_missing_usbfs() {
+    match list_devices() {
+        Ok(devices) => {
+            for d in devices {
+                assert_eq!(d.vid_pid().len(), 9, "vvvv:pppp");
+            }
+        }
+        Err(e) => assert!(e.to_string().contains("usbfs"), "{e}"),
+    }
+}
+
+#[test]
+fn opening_an_absent_printer_tells_the_operator_what_to_check() {
+    let err =
+        RusbTransport::open(PrinterSelector::VidPid(0xffff, 0xfffe)).expect_err("no such printer");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("ffff:fffe") || msg.contains("usbfs"),
+        "message names the device or the missing usbfs: {msg}"
+    );
+}
