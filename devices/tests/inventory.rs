@@ -26,3 +26,12 @@ fn opening_an_absent_printer_tells_the_operator_what_to_check() {
         "message names the device or the missing usbfs: {msg}"
     );
 }
+
+#[test]
+fn hotplug_watcher_starts_or_says_why_not() {
+    match devices::usb::hotplug::HotplugWatcher::start() {
+        Ok(Some(w)) => drop(w), // started and stops cleanly on drop
+        Ok(None) => {}          // libusb without hotplug: the link polls instead
+        Err(e) => assert!(e.to_string().contains("usbfs"), "{e}"),
+    }
+}

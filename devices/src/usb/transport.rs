@@ -124,6 +124,15 @@ pub enum TransportError {
     /// There is no usbfs in this environment (a container without /dev/bus/usb).
     #[error("USB is not accessible here (no usbfs): mount /dev/bus/usb or run on the terminal")]
     NoUsb(#[source] rusb::Error),
+    /// The operating system refused a resource (a thread, a file).
+    #[error("{operation} failed")]
+    Io {
+        /// What was being done.
+        operation: &'static str,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
     /// Any other libusb failure.
     #[error("USB {operation} failed")]
     Usb {
