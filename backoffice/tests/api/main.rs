@@ -1,0 +1,10 @@
+//! Integration tests of the back office over real HTTPS; each scenario runs on SQLite and on
+//! PostgreSQL.
+
+mod checkin;
+mod harness;
+mod offline;
+mod robustness;
+mod staff;
+mod tls;
+mod walkin;

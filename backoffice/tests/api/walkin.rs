@@ -1,0 +1,93 @@
+//! Walk-in tickets: numbers per group, quotas, closed services, numbers that never collide.
+
+use backoffice::domain::ServiceRules;
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::harness::Harness;
+
+async fn walk_in(h: &Harness, service: &str) -> (StatusCode, serde_json::Value) {
+    h.post("/api/v1/terminal/walk-in", json!({ "service_id": service })).await
+}
+
+async fn set_rules(h: &Harness, service: &str, change: impl FnOnce(&mut ServiceRules)) {
+    let db = &h.server.state.db;
+    let mut rules = db.service(service).await.unwrap().unwrap().rules;
+    change(&mut rules);
+    assert!(db.update_service_rules(service, &rules).await.unwrap());
+}
+
+pub async fn numbers_count_up_per_group_with_wait_estimates(h: &Harness) {
+    let (status, first) = walk_in(h, "personalausweis").await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    assert_eq!(first["ticket"]["display_number"], "A001");
+    assert_eq!(first["ticket"]["people_ahead"], 0);
+    let (_, second) = walk_in(h, "reisepass").await;
+    assert_eq!(second["ticket"]["display_number"], "A002");
+    assert_eq!(second["ticket"]["people_ahead"], 1);
+    let (_, other) = walk_in(h, "anmeldung").await;
+    assert_eq!(other["ticket"]["display_number"], "B001");
+    assert_eq!(other["ticket"]["service_name"]["ar"], "تسجيل العنوان أو تغييره");
+    // With one (assumed) counter the third person waits for the two ahead: 15 min each.
+    let wait = &other["ticket"]["wait_minutes"];
+    assert_eq!(wait[1], 30, "{wait}");
+    assert!(wait[0].as_u64() < wait[1].as_u64());
+}
+
+pub async fn quota_and_closures_are_explained(h: &Harness) {
+    set_rules(h, "fuehrungszeugnis", |r| r.walk_in.daily_quota = Some(1)).await;
+    assert_eq!(walk_in(h, "fuehrungszeugnis").await.0, StatusCode::CREATED);
+    let (status, err) = walk_in(h, "fuehrungszeugnis").await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(err["error"]["code"], "quota_exhausted");
+    assert!(err["error"]["details"]["next_opening"].is_string(), "{err}");
+
+    set_rules(h, "beglaubigung", |r| r.closed_today = true).await;
+    let (status, err) = walk_in(h, "beglaubigung").await;
+    assert_eq!((status, err["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("service_closed")));
+    assert_eq!(err["error"]["details"]["reason"], "closed_today");
+
+    let (_, services) = h.get("/api/v1/terminal/services").await;
+    let all: Vec<_> = services["groups"].as_array().unwrap().iter().flat_map(|g| g["services"].as_array().unwrap().clone()).collect();
+    let state = |id: &str| all.iter().find(|s| s["id"] == id).unwrap()["state"].clone();
+    assert_eq!(state("fuehrungszeugnis"), "quota_exhausted");
+    assert_eq!(state("beglaubigung"), "closed");
+    assert_eq!(state("personalausweis"), "open");
+
+    let (status, err) = walk_in(h, "dw-anmeldung").await;
+    assert_eq!((status, err["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("unknown_service")));
+}
+
+pub async fn concurrent_walk_ins_never_share_a_number(h: &Harness) {
+    let tasks: Vec<_> = (0..60)
+        .map(|i| {
+            let client = h.terminal();
+            let url = h.url("/api/v1/terminal/walk-in");
+            let service = ["personalausweis", "reisepass", "abholung"][i % 3];
+            tokio::spawn(async move {
+                let r = client
+                    .post(url)
+                    .header("idempotency-key", uuid::Uuid::new_v4().to_string())
+                    .json(&json!({ "service_id": service }))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), StatusCode::CREATED);
+                r.json::<serde_json::Value>().await.unwrap()["ticket"]["display_number"].as_str().unwrap().to_owned()
+            })
+        })
+        .collect();
+    let mut numbers = Vec::new();
+    for t in tasks {
+        numbers.push(t.await.unwrap());
+    }
+    numbers.sort();
+    let expected: Vec<String> = (1..=60).map(|n| format!("A{n:03}")).collect();
+    assert_eq!(numbers, expected);
+}
+
+crate::both_backends!(
+    numbers_count_up_per_group_with_wait_estimates,
+    quota_and_closures_are_explained,
+    concurrent_walk_ins_never_share_a_number,
+);
