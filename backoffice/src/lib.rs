@@ -9,3 +9,4 @@ pub mod queue;
 pub mod server;
 pub mod store;
 pub mod tls;
+pub mod web;

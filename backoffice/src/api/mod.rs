@@ -1,6 +1,7 @@
 //! The HTTP API (`/api/v1`, JSON): routes, the OpenAPI document generated from the handlers,
 //! and the middleware every request passes (request id, error body, body limit).
 
+pub mod console;
 pub mod error;
 pub mod events;
 pub mod idempotent;
@@ -58,9 +59,11 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/events", get(staff::events))
         .route("/admin/terminals", get(staff::all_terminals))
         .route("/public/tickets/{token}", get(public::ticket_status))
-        .route("/openapi.json", get(|| async { axum::Json(ApiDoc::openapi()) }));
+        .route("/openapi.json", get(|| async { axum::Json(ApiDoc::openapi()) }))
+        .merge(console::routes());
     Router::new()
         .nest("/api/v1", api)
+        .merge(crate::web::router())
         .route("/healthz", get(public::healthz))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(error::request_id_and_errors))
