@@ -128,6 +128,12 @@ pub struct Printed {
     pub elapsed: Duration,
 }
 
+/// One answer on the IN endpoint.
+enum Answer {
+    Status(u8),
+    ProcessId,
+}
+
 /// An ESC/POS ticket printer on a transport.
 #[derive(Debug)]
 pub struct TicketPrinter<T> {
@@ -176,22 +182,30 @@ impl<T: UsbTransport> TicketPrinter<T> {
         Ok(self.inbuf.remove(0))
     }
 
-    /// Next status byte; process-ID responses met on the way (they start with 0x37, which is
-    /// never a status byte) are recorded.
+    /// Next answer from the printer: a status byte, or a process-ID response (which starts
+    /// with 0x37, never a status byte), recorded in `confirmed`.
+    fn next_answer(&mut self, deadline: Instant) -> Result<Answer, TransportError> {
+        let b = self.next_byte(deadline)?;
+        if b != 0x37 {
+            return Ok(Answer::Status(b));
+        }
+        let mut r = [0u8; 6];
+        for slot in &mut r {
+            *slot = self.next_byte(deadline)?;
+        }
+        if r[0] == 0x22 && r[5] == 0 {
+            self.confirmed.push([r[1], r[2], r[3], r[4]]);
+        } else {
+            tracing::warn!(bytes = ?r, "malformed process-ID response from printer");
+        }
+        Ok(Answer::ProcessId)
+    }
+
+    /// Next status byte, recording process-ID responses met on the way.
     fn next_status_byte(&mut self, deadline: Instant) -> Result<u8, TransportError> {
         loop {
-            let b = self.next_byte(deadline)?;
-            if b != 0x37 {
+            if let Answer::Status(b) = self.next_answer(deadline)? {
                 return Ok(b);
-            }
-            let mut r = [0u8; 6];
-            for slot in &mut r {
-                *slot = self.next_byte(deadline)?;
-            }
-            if r[0] == 0x22 && r[5] == 0 {
-                self.confirmed.push([r[1], r[2], r[3], r[4]]);
-            } else {
-                tracing::warn!(bytes = ?r, "malformed process-ID response from printer");
             }
         }
     }
@@ -201,7 +215,7 @@ impl<T: UsbTransport> TicketPrinter<T> {
         self.inbuf.clear();
         self.confirmed.clear();
         let mut buf = [0u8; 64];
-        while let Ok(n) = self.transport.read_bulk(&mut buf, Duration::from_millis(5)) {
+        while let Ok(n) = self.transport.read_bulk(&mut buf, Duration::from_millis(2)) {
             if n == 0 {
                 break;
             }
@@ -283,7 +297,7 @@ impl<T: UsbTransport> TicketPrinter<T> {
                 break;
             }
             let slice = (Instant::now() + self.timeouts.poll).min(deadline);
-            match self.next_status_byte(slice) {
+            match self.next_answer(slice) {
                 Ok(_) => {}
                 Err(TransportError::Timeout { .. }) => {
                     if self.confirmed.contains(&id) {
