@@ -5,6 +5,7 @@ pub mod document;
 pub mod escpos;
 pub mod health;
 pub mod printer;
+pub mod scanner;
 pub mod sim;
 pub mod ticket;
 pub mod usb;

@@ -4,6 +4,8 @@ pub mod font;
 pub mod paper;
 pub mod parser;
 pub mod printer;
+pub mod scanner;
 
 pub use paper::PrintedTicket;
 pub use printer::{Fault, SimPrinter, SimTransport};
+pub use scanner::{KeyboardRecording, SimSerialScanner};
