@@ -5,6 +5,7 @@
 pub mod api;
 pub mod demo;
 pub mod domain;
+pub mod estimate;
 pub mod queue;
 pub mod server;
 pub mod store;

@@ -3,6 +3,7 @@
 
 use jiff::Timestamp;
 
+use crate::estimate::{Estimators, Inputs};
 use crate::store::catalog::{Office, Service};
 use crate::store::tickets::TicketRow;
 use crate::store::{Db, StoreError};
@@ -47,35 +48,44 @@ pub fn call_order<'a>(tickets: impl Iterator<Item = &'a TicketRow>, now_ms: i64)
     waiting
 }
 
-/// Builds the snapshot for an office at `now`.
-pub async fn snapshot(db: &Db, office: &Office, services: &[Service], now: Timestamp) -> Result<Snapshot, StoreError> {
+/// Builds the snapshot for an office at `now`, with our estimate for every waiting ticket.
+pub async fn snapshot(
+    db: &Db,
+    estimators: &Estimators,
+    office: &Office,
+    services: &[Service],
+    now: Timestamp,
+) -> Result<Snapshot, StoreError> {
     let day = office_day(office, now);
+    let now_ms = now.as_millisecond();
     let tickets = db.live_tickets(&office.id, &day).await?;
-    let staffed = db.staffed_counters(&office.id, now.as_millisecond()).await?.max(1);
-    let order = call_order(tickets.iter(), now.as_millisecond());
-    let average = |service_id: &str| {
-        services
-            .iter()
-            .find(|s| s.id == service_id)
-            .map_or(10.0, |s| f64::from(s.average_minutes))
-    };
-    // Baseline as in ZMS: the first `staffed` people wait nothing; after that each person
-    // ahead adds their service's average processing time divided by the staffed counters.
-    let averages: Vec<f64> = order.iter().map(|t| average(&t.service_id)).collect();
-    let mut waiting = Vec::with_capacity(order.len());
-    for (i, t) in order.iter().enumerate() {
-        let ahead = i as u32;
-        let expected = if ahead < staffed {
-            0.0
-        } else {
-            averages[..=(i - staffed as usize)].iter().sum::<f64>() / f64::from(staffed)
-        };
-        waiting.push(Waiting {
-            ticket: (*t).clone(),
-            ahead,
-            estimate: ((expected * 0.8).round() as u32, expected.round() as u32),
-        });
-    }
+    let staffed = db.staffed_counters(&office.id, now_ms).await?;
+    let booked = db
+        .appointments_between(&office.id, now_ms - office.rules.checkin_late_minutes * 60_000, now_ms + 4 * 3_600_000)
+        .await?;
+    let local = now.to_zoned(office.timezone.clone());
+    let time_of_day = i64::from(local.hour()) * 3600 + i64::from(local.minute()) * 60 + i64::from(local.second());
+    // Nobody logged in yet (before opening, demo): plan with half the office's counters
+    // rather than with none, which would mean waiting forever.
+    let planned = if staffed > 0 { staffed } else { (db.counters(&office.id).await?.len() as u32 / 2).max(1) };
+    let estimates = estimators.estimate(&Inputs {
+        office_id: &office.id,
+        now_ms,
+        time_of_day,
+        live: &tickets,
+        services,
+        booked: &booked,
+        staffed_counters: planned,
+    });
+    let mut waiting: Vec<Waiting> = call_order(tickets.iter(), now_ms)
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let (ahead, low, high) = estimates.get(&t.id).copied().unwrap_or((i as u32, 0, 0));
+            Waiting { ticket: t.clone(), ahead, estimate: (low, high) }
+        })
+        .collect();
+    waiting.sort_by_key(|w| w.ahead);
     Ok(Snapshot {
         day,
         tickets,

@@ -112,7 +112,12 @@ pub async fn start(listen: SocketAddr, db: Db, tls_files: &TlsFiles, settings: S
     let config = tls::server_config(&read(&tls_files.cert)?, &read(&tls_files.key)?, &read(&tls_files.ca)?)?;
     let listener = TcpListener::bind(listen).await.map_err(|source| StartError::Listen { addr: listen, source })?;
     let addr = listener.local_addr().map_err(|source| StartError::Listen { addr: listen, source })?;
+    let recent = db.recent_finished(5000).await?;
     let state = AppState::new(db, settings);
+    // Processing times learned before a restart are relearned from the stored tickets.
+    for ticket in recent.iter().rev() {
+        state.estimators.record_finished(ticket);
+    }
     let app = api::router(state.clone());
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(tls::serve(listener, config, app, async {

@@ -31,7 +31,7 @@ pub async fn office_of(state: &AppState, office_id: &str) -> Result<Office, ApiE
 /// The visitor's view of a ticket with its current place in the queue.
 pub async fn visitor_ticket(state: &AppState, office: &Office, ticket: &TicketRow) -> Result<VisitorTicket, ApiError> {
     let services = state.db.services(&office.id).await?;
-    let snapshot = queue::snapshot(&state.db, office, &services, state.clock.now()).await?;
+    let snapshot = queue::snapshot(&state.db, &state.estimators, office, &services, state.clock.now()).await?;
     let place = snapshot.waiting.iter().find(|w| w.ticket.id == ticket.id);
     let counter = match &ticket.counter_id {
         Some(id) => state.db.counters(&office.id).await?.into_iter().find(|c| &c.id == id).map(|c| c.name),
@@ -136,6 +136,7 @@ pub async fn check_in(state: &AppState, terminal: &Terminal, req: &CheckInReques
         Err(e) => return Err(issue_error(e)),
     };
     announce(state, &issued);
+    state.estimators.record_appointment(&office.id, true);
     let view = visitor_ticket(state, &office, &issued).await?;
     Ok((StatusCode::CREATED, TicketResponse { outcome: "checked_in".into(), ticket: view }))
 }

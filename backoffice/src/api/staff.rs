@@ -155,7 +155,7 @@ pub struct QueueResponse {
 pub async fn queue_view(State(state): State<AppState>, s: StaffSession) -> Result<Json<QueueResponse>, ApiError> {
     let office = office_of(&state, s.office_id()).await?;
     let services = state.db.services(&office.id).await?;
-    let snap = queue::snapshot(&state.db, &office, &services, state.clock.now()).await?;
+    let snap = queue::snapshot(&state.db, &state.estimators, &office, &services, state.clock.now()).await?;
     let tickets = snap
         .tickets
         .iter()
@@ -287,6 +287,9 @@ pub async fn ticket_action(
         Some(c) if to == TicketStatus::Called => Some(counter_name(&state, &office.id, c).await?),
         _ => None,
     };
+    if updated.status == TicketStatus::Finished {
+        state.estimators.record_finished(&updated);
+    }
     announce(&state, &updated, name);
     Ok(Json(TicketView::new(&updated, None)))
 }

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use tokio::sync::{Mutex, broadcast};
 
 use super::events::Event;
+use crate::estimate::Estimators;
 use crate::store::Db;
 
 /// The back office's clock: real time plus an offset tests (and only tests) may move.
@@ -101,6 +102,7 @@ pub struct Inner {
     pub settings: Settings,
     pub unknown_bookings: Throttle,
     pub failed_logins: Throttle,
+    pub estimators: Estimators,
 }
 
 impl AppState {
@@ -113,6 +115,7 @@ impl AppState {
             settings,
             unknown_bookings: Throttle::default(),
             failed_logins: Throttle::default(),
+            estimators: Estimators::default(),
         }))
     }
 

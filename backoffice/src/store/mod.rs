@@ -6,6 +6,8 @@
 
 pub mod appointments;
 pub mod catalog;
+pub mod console_desk;
+pub mod console_stats;
 pub mod idempotency;
 pub mod staff;
 pub mod terminals;

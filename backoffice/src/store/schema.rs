@@ -2,7 +2,7 @@
 //! `%ID%` becomes each backend's auto-increment primary key.
 
 /// Migrations in order; each runs once, recorded in `schema_migrations`.
-pub const MIGRATIONS: &[(&str, &str)] = &[("0001_initial", INITIAL)];
+pub const MIGRATIONS: &[(&str, &str)] = &[("0001_initial", INITIAL), ("0002_console", CONSOLE)];
 
 const INITIAL: &str = r#"
 CREATE TABLE offices (
@@ -141,4 +141,21 @@ CREATE TABLE idempotency (
     created_at BIGINT NOT NULL,
     PRIMARY KEY (terminal_id, request_key)
 );
+"#;
+
+/// The front desk: acknowledged help requests and terminal locks set by a supervisor.
+const CONSOLE: &str = r#"
+CREATE TABLE console_help_acks (
+    terminal_id TEXT PRIMARY KEY REFERENCES terminals(id),
+    request_detail TEXT NOT NULL,
+    acked_at BIGINT NOT NULL,
+    acked_by TEXT NOT NULL
+);
+CREATE TABLE console_terminal_locks (
+    terminal_id TEXT PRIMARY KEY REFERENCES terminals(id),
+    message TEXT NOT NULL,
+    locked_at BIGINT NOT NULL,
+    locked_by TEXT NOT NULL
+);
+CREATE INDEX console_ticket_events_at ON ticket_events (at);
 "#;

@@ -369,3 +369,14 @@ impl Db {
         rows.iter().map(ticket_from).collect()
     }
 }
+
+impl Db {
+    /// The most recently finished tickets of all offices, newest first (to warm up learning).
+    pub async fn recent_finished(&self, limit: i64) -> Result<Vec<TicketRow>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM tickets WHERE status = 'finished' AND finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT $1")
+            .bind(limit)
+            .fetch_all(self.read())
+            .await?;
+        rows.iter().map(ticket_from).collect()
+    }
+}

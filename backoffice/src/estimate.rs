@@ -1,0 +1,128 @@
+//! Wait estimates for live queues: one learning [`OurEstimator`] per office, fed with finished
+//! tickets, appointment check-ins and staffing, and asked for every snapshot.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use queue_estimate::{
+    BookedAppointment, InService, OurEstimator, QueueSnapshot, ServiceConfig, ServiceId,
+    StaffedCounter, TicketId, WaitEstimator, WaitingTicket,
+};
+
+use crate::domain::TicketStatus;
+use crate::store::appointments::Appointment;
+use crate::store::catalog::Service;
+use crate::store::tickets::TicketRow;
+
+/// How often the staffing pattern is sampled.
+const STAFFING_SAMPLE_SECS: i64 = 300;
+
+#[derive(Default)]
+struct OfficeModel {
+    estimator: OurEstimator,
+    last_staffing_sample: i64,
+}
+
+/// The estimators of all offices.
+#[derive(Default)]
+pub struct Estimators {
+    offices: Mutex<HashMap<String, OfficeModel>>,
+    service_ids: Mutex<HashMap<String, u32>>,
+}
+
+/// What the estimator needs to know about an office right now.
+pub struct Inputs<'a> {
+    pub office_id: &'a str,
+    pub now_ms: i64,
+    /// Seconds since local midnight.
+    pub time_of_day: i64,
+    pub live: &'a [TicketRow],
+    pub services: &'a [Service],
+    pub booked: &'a [Appointment],
+    pub staffed_counters: u32,
+}
+
+impl Estimators {
+    fn service_id(&self, id: &str) -> ServiceId {
+        let mut ids = self.service_ids.lock().unwrap_or_else(|p| p.into_inner());
+        let next = ids.len() as u32;
+        ServiceId(*ids.entry(id.to_owned()).or_insert(next))
+    }
+
+    fn with_office<T>(&self, office_id: &str, f: impl FnOnce(&mut OfficeModel) -> T) -> T {
+        let mut offices = self.offices.lock().unwrap_or_else(|p| p.into_inner());
+        f(offices.entry(office_id.to_owned()).or_default())
+    }
+
+    /// A visit ended at a counter: learn how long the service took.
+    pub fn record_finished(&self, ticket: &TicketRow) {
+        if let (Some(start), Some(end)) = (ticket.called_at, ticket.finished_at) {
+            let service = self.service_id(&ticket.service_id);
+            self.with_office(&ticket.office_id, |m| m.estimator.record_processing(service, (end - start) / 1000));
+        }
+    }
+
+    /// A booked visitor turned up (or, at the end of the tolerance, did not).
+    pub fn record_appointment(&self, office_id: &str, showed_up: bool) {
+        self.with_office(office_id, |m| m.estimator.record_appointment(showed_up));
+    }
+
+    /// Estimates for every waiting ticket: ticket id → (people ahead, low, high minutes).
+    pub fn estimate(&self, inputs: &Inputs<'_>) -> HashMap<i64, (u32, u32, u32)> {
+        let now = inputs.now_ms / 1000;
+        let mut serving: Vec<StaffedCounter> = inputs
+            .live
+            .iter()
+            .filter(|t| matches!(t.status, TicketStatus::Called | TicketStatus::InService))
+            .map(|t| StaffedCounter {
+                serving: Some(InService {
+                    service: self.service_id(&t.service_id),
+                    since: t.called_at.unwrap_or(inputs.now_ms) / 1000,
+                }),
+                services: None,
+            })
+            .collect();
+        while serving.len() < inputs.staffed_counters as usize {
+            serving.push(StaffedCounter::default());
+        }
+        let snapshot = QueueSnapshot {
+            now,
+            waiting: inputs
+                .live
+                .iter()
+                .filter(|t| t.status.is_waiting())
+                .map(|t| WaitingTicket {
+                    id: TicketId(t.id as u64),
+                    service: self.service_id(&t.service_id),
+                    arrived_at: t.queued_at / 1000,
+                    appointment_at: t.appointment_at.map(|a| a / 1000),
+                })
+                .collect(),
+            counters: serving,
+            booked: inputs
+                .booked
+                .iter()
+                .filter(|a| a.ticket_id.is_none())
+                .map(|a| BookedAppointment { service: self.service_id(&a.service_id), at: a.starts_at / 1000 })
+                .collect(),
+            services: inputs
+                .services
+                .iter()
+                .map(|s| ServiceConfig { service: self.service_id(&s.id), average: i64::from(s.average_minutes) * 60 })
+                .collect(),
+            time_of_day: Some(inputs.time_of_day),
+        };
+        let staffed = inputs.staffed_counters as usize;
+        self.with_office(inputs.office_id, |m| {
+            if now - m.last_staffing_sample >= STAFFING_SAMPLE_SECS && staffed > 0 {
+                m.estimator.record_staffing(inputs.time_of_day, staffed);
+                m.last_staffing_sample = now;
+            }
+            m.estimator
+                .estimate(&snapshot)
+                .into_iter()
+                .map(|e| (e.ticket.0 as i64, (e.position as u32, e.low_minutes, e.high_minutes)))
+                .collect()
+        })
+    }
+}
