@@ -1,11 +1,19 @@
 //! USB inventory on whatever machine runs the tests: in CI there is no usbfs, and the answer
 //! must be a clear message, never a panic.
 
-use devices::usb::inventory::list_devices;
+use devices::usb::TransportError;
+use devices::usb::inventory::{USBFS, list_devices};
 use devices::usb::real::{PrinterSelector, RusbTransport};
 
 #[test]
 fn listing_usb_devices_never_panics_and_explains_a_missing_usbfs() {
+    if !std::path::Path::new(USBFS).is_dir() {
+        // Not "no devices", which would read as everything unplugged.
+        assert!(matches!(
+            list_devices(),
+            Err(TransportError::NoUsbfs { .. })
+        ));
+    }
     match list_devices() {
         Ok(devices) => {
             for d in devices {

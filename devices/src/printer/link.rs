@@ -95,7 +95,9 @@ impl<C: Connector> PrinterLink<C> {
             tracing::warn!(error = %why, "ticket printer lost");
         }
         match why {
-            TransportError::NoUsb(_) => DeviceState::UsbUnavailable,
+            TransportError::NoUsb(_) | TransportError::NoUsbfs { .. } => {
+                DeviceState::UsbUnavailable
+            }
             TransportError::Permission { .. } | TransportError::Busy { .. } => DeviceState::Error,
             _ => DeviceState::Absent,
         }

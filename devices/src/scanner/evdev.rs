@@ -77,6 +77,15 @@ pub enum ScannerDeviceError {
     },
     /// Another program holds the device exclusively.
     #[error("cannot grab {path} exclusively: another program (a second kiosk?) holds the scanner")]
+    Busy {
+        /// The node.
+        path: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The node is not an input device.
+    #[error("{path} is not an evdev input device: use the scanner's node in /dev/input/by-id/")]
     Grab {
         /// The node.
         path: PathBuf,

@@ -38,8 +38,16 @@ impl UsbDeviceInfo {
     }
 }
 
-/// A libusb context, or [`TransportError::NoUsb`] where there is no usbfs (as in containers).
+/// Where Linux mounts usbfs.
+pub const USBFS: &str = "/dev/bus/usb";
+
+/// A libusb context, or [`TransportError::NoUsbfs`] / [`TransportError::NoUsb`] where USB
+/// cannot be reached (as in containers and CI). libusb itself starts without usbfs and then
+/// just sees no devices, which would read as "everything unplugged".
 pub fn usb_context() -> Result<Context, TransportError> {
+    if !std::path::Path::new(USBFS).is_dir() {
+        return Err(TransportError::NoUsbfs { path: USBFS });
+    }
     Context::new().map_err(TransportError::NoUsb)
 }
 

@@ -122,7 +122,15 @@ pub enum TransportError {
         what: String,
     },
     /// There is no usbfs in this environment (a container without /dev/bus/usb).
-    #[error("USB is not accessible here (no usbfs): mount /dev/bus/usb or run on the terminal")]
+    #[error("USB is not accessible here: no usbfs at {path}; mount it or run on the terminal")]
+    NoUsbfs {
+        /// Where usbfs was expected.
+        path: &'static str,
+    },
+    /// libusb could not start.
+    #[error(
+        "USB is not accessible here (libusb failed to start; no usbfs?): mount /dev/bus/usb or run on the terminal"
+    )]
     NoUsb(#[source] rusb::Error),
     /// The operating system refused a resource (a thread, a file).
     #[error("{operation} failed")]
