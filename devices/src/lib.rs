@@ -1,6 +1,7 @@
 //! Drivers for the terminal's USB devices (ticket printer, code scanner, card reader) and a
 //! simulator of each that speaks the same bytes and shows the same faults.
 
+pub mod card;
 pub mod document;
 pub mod escpos;
 pub mod health;

@@ -1,5 +1,6 @@
 //! Simulators that behave like the terminal's devices on the wire: same bytes, same faults.
 
+pub mod card;
 pub mod font;
 pub mod paper;
 pub mod parser;
