@@ -196,3 +196,54 @@ fn unplugged_printer_is_reported_before_anything_is_sent() {
     assert!(matches!(err, PrintError::Status(_)) && err.is_disconnect());
     assert!(!err.maybe_partly_printed());
 }
+
+#[test]
+fn rest_of_a_failed_ticket_never_prints_after_the_roll_is_changed() {
+    let (sim, mut p) = setup();
+    sim.inject(Fault::PaperOutAfter(300));
+    p.print_ticket(&Ticket::sample())
+        .expect_err("paper ran out");
+    let lines_before = sim.printed()[0].lines.len();
+    sim.load_paper();
+    assert_eq!(
+        sim.printed()[0].lines.len(),
+        lines_before,
+        "nothing more came out"
+    );
+    assert!(!sim.printed()[0].cut);
+    p.print_ticket(&Ticket::sample())
+        .expect("next ticket prints");
+    let cut: Vec<_> = sim.printed().into_iter().filter(|t| t.cut).collect();
+    assert_eq!(cut.len(), 1);
+    assert_eq!(cut[0].qr_payloads.len(), 1, "one QR code: the new ticket's");
+}
+
+#[test]
+fn a_transfer_cut_off_inside_the_qr_data_does_not_swallow_the_next_ticket() {
+    let (sim, mut p) = setup();
+    let job = devices::escpos::render::render_ticket(&Ticket::sample(), PaperWidth::Mm80)
+        .expect("renders");
+    let store = job
+        .bytes
+        .windows(3)
+        .position(|w| w == b"1P0")
+        .expect("QR store command");
+    // Accept exactly up to ten bytes into the QR payload within the 300 ms transfer timeout.
+    let rate = u32::try_from((store + 3 + 10) * 1000 / 300).expect("small");
+    sim.inject(Fault::Slow(rate));
+    p.print_ticket(&Ticket::sample()).expect_err("too slow");
+    sim.inject(Fault::Slow(10_000_000));
+    p.print_ticket(&Ticket::sample())
+        .expect("next ticket prints whole");
+    assert_eq!(sim.error(), None, "no stray bytes reached the parser");
+    let t = sim
+        .printed()
+        .into_iter()
+        .find(|t| t.cut)
+        .expect("a cut ticket");
+    assert_eq!(
+        t.qr_payloads,
+        vec![Ticket::sample().qr_payload.into_bytes()],
+        "only the new ticket's QR code"
+    );
+}

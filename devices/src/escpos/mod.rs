@@ -15,6 +15,8 @@ pub const GS: u8 = 0x1d;
 pub const DLE: u8 = 0x10;
 /// End of transmission (`DLE EOT n` is the real-time status request).
 pub const EOT: u8 = 0x04;
+/// Device control 4, the prefix of real-time control requests.
+pub const DC4: u8 = 0x14;
 /// Print and line feed.
 pub const LF: u8 = 0x0a;
 /// Carriage return (ignored by USB printers in their default setting).
@@ -213,3 +215,12 @@ pub fn process_id_request(id: [u8; 4]) -> [u8; 11] {
 pub fn process_id_response(id: [u8; 4]) -> [u8; 7] {
     [0x37, 0x22, id[0], id[1], id[2], id[3], 0]
 }
+
+/// `DLE DC4 fn=8`: clear the receive and print buffers at once, so what is left of a failed job
+/// never prints later (after the paper is changed, say). The fixed arguments are 1 3 20 1 6 2 8.
+pub fn clear_buffers_request() -> [u8; 10] {
+    [DLE, DC4, 8, 1, 3, 20, 1, 6, 2, 8]
+}
+
+/// The printer's answer to [`clear_buffers_request`].
+pub const CLEAR_BUFFERS_RESPONSE: [u8; 3] = [0x37, 0x25, 0x00];

@@ -4,7 +4,7 @@
 
 use super::status::{PrinterProblem, PrinterStatus, StatusError};
 use crate::escpos::render::{PaperWidth, RenderError, render_ticket};
-use crate::escpos::{Job, process_id_request, status_request};
+use crate::escpos::{Job, clear_buffers_request, process_id_request, status_request};
 use crate::ticket::Ticket;
 use crate::usb::{TransportError, UsbTransport};
 use std::time::{Duration, Instant};
@@ -132,6 +132,7 @@ pub struct Printed {
 enum Answer {
     Status(u8),
     ProcessId,
+    Cleared,
 }
 
 /// An ESC/POS ticket printer on a transport.
@@ -189,16 +190,49 @@ impl<T: UsbTransport> TicketPrinter<T> {
         if b != 0x37 {
             return Ok(Answer::Status(b));
         }
-        let mut r = [0u8; 6];
+        match self.next_byte(deadline)? {
+            0x25 => {
+                self.next_byte(deadline)?;
+                return Ok(Answer::Cleared);
+            }
+            0x22 => {}
+            other => {
+                tracing::warn!(byte = other, "unknown response header from printer");
+                return Ok(Answer::ProcessId);
+            }
+        }
+        let mut r = [0u8; 5];
         for slot in &mut r {
             *slot = self.next_byte(deadline)?;
         }
-        if r[0] == 0x22 && r[5] == 0 {
-            self.confirmed.push([r[1], r[2], r[3], r[4]]);
+        if r[4] == 0 {
+            self.confirmed.push([r[0], r[1], r[2], r[3]]);
         } else {
             tracing::warn!(bytes = ?r, "malformed process-ID response from printer");
         }
         Ok(Answer::ProcessId)
+    }
+
+    /// Makes the printer drop whatever is left of a failed job, so it cannot print later.
+    fn clear_buffers(&mut self) {
+        if let Err(e) = self
+            .transport
+            .write_bulk(&clear_buffers_request(), self.timeouts.status)
+        {
+            tracing::warn!(error = %e, "could not clear the printer's buffers");
+            return;
+        }
+        let deadline = Instant::now() + self.timeouts.status;
+        loop {
+            match self.next_answer(deadline) {
+                Ok(Answer::Cleared) => return,
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "printer did not confirm clearing its buffers");
+                    return;
+                }
+            }
+        }
     }
 
     /// Next status byte, recording process-ID responses met on the way.
@@ -355,6 +389,9 @@ impl<T: UsbTransport> TicketPrinter<T> {
     ) -> PrintError {
         let gone = reason == FailReason::Unplugged;
         let status_after = if gone { None } else { self.status().ok() };
+        if !gone {
+            self.clear_buffers();
+        }
         // A stopped printer explains a timeout better than the timeout does.
         let reason = match (reason, status_after.and_then(|s| s.problem())) {
             (FailReason::TransferTimeout | FailReason::NotConfirmed, Some(p)) => {

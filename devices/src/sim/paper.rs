@@ -135,6 +135,11 @@ impl Paper {
         self.line.clear();
     }
 
+    /// Drops text not yet printed (the line buffer).
+    pub fn clear_line(&mut self) {
+        self.line.clear();
+    }
+
     fn feed(&mut self, rows: usize) {
         self.dots.resize(self.dots.len() + rows * self.width, false);
     }
@@ -306,6 +311,7 @@ impl Paper {
                 self.tickets.push(done);
             }
             Command::StatusRequest(_) | Command::ProcessId(_) => {}
+            Command::ClearBuffers => self.line.clear(),
         }
         Ok(self.length() - before)
     }

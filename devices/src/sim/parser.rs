@@ -2,7 +2,7 @@
 //! documents (the subset this project sends, with every argument range checked) and calls any
 //! other byte sequence an error, so a driver bug shows up in tests instead of on paper.
 
-use crate::escpos::{CR, DLE, EOT, ESC, GS, LF};
+use crate::escpos::{CR, DC4, DLE, EOT, ESC, GS, LF, clear_buffers_request};
 use thiserror::Error;
 
 /// One parsed command.
@@ -65,6 +65,8 @@ pub enum Command {
     },
     /// `DLE EOT n`: real-time status request.
     StatusRequest(u8),
+    /// `DLE DC4 8 1 3 20 1 6 2 8`: clear receive and print buffers.
+    ClearBuffers,
     /// `GS ( H` fn 48: process-ID response request.
     ProcessId([u8; 4]),
 }
@@ -125,6 +127,16 @@ pub fn parse(buf: &[u8]) -> Parsed {
             let Some(b) = need(buf, 3) else {
                 return Ok(None);
             };
+            if b[1] == DC4 {
+                let Some(all) = need(buf, 10) else {
+                    return Ok(None);
+                };
+                return if all == clear_buffers_request() {
+                    Ok(Some((Command::ClearBuffers, 10)))
+                } else {
+                    Err(bad("DLE DC4 (only fn 8, clear buffers)", b[2]))
+                };
+            }
             if b[1] != EOT {
                 return Err(ParseError::Unknown { bytes: b.to_vec() });
             }

@@ -6,7 +6,7 @@ use super::font::{DEFAULT_FONT, Glyphs};
 use super::paper::{Paper, PrintedTicket};
 use super::parser::{Command, parse};
 use crate::escpos::render::PaperWidth;
-use crate::escpos::{DLE, EOT, process_id_response};
+use crate::escpos::{CLEAR_BUFFERS_RESPONSE, DLE, EOT, clear_buffers_request, process_id_response};
 use crate::usb::{PortStatus, TransportError, UsbTransport};
 use std::collections::VecDeque;
 use std::path::Path;
@@ -59,7 +59,18 @@ impl State {
         self.paper_out || self.cover_open || self.error.is_some()
     }
 
-    /// Real-time requests are served the moment they arrive, even while printing is stopped.
+    /// A clear-buffers request acts on receipt, wherever it lands (even inside the data of an
+    /// unfinished command): everything received before it is dropped.
+    fn serve_clear_request(&mut self) {
+        let clear = clear_buffers_request();
+        if let Some(i) = self.inbox.windows(clear.len()).rposition(|w| w == clear) {
+            self.inbox.drain(..i + clear.len());
+            self.paper.clear_line();
+            self.outbox.extend(CLEAR_BUFFERS_RESPONSE);
+        }
+    }
+
+    /// Status requests are served the moment they arrive, even while printing is stopped.
     fn serve_realtime_while_stopped(&mut self) {
         let mut i = 0;
         while i + 2 < self.inbox.len() {
@@ -78,6 +89,7 @@ impl State {
     }
 
     fn run(&mut self) {
+        self.serve_clear_request();
         loop {
             if self.stopped() {
                 self.serve_realtime_while_stopped();
@@ -105,6 +117,11 @@ impl State {
                 self.outbox.push_back(b);
             }
             Command::ProcessId(id) => self.outbox.extend(process_id_response(id)),
+            Command::ClearBuffers => {
+                self.inbox.clear();
+                self.paper.clear_line();
+                self.outbox.extend(CLEAR_BUFFERS_RESPONSE);
+            }
             cmd => match self.paper.execute(&cmd) {
                 Ok(fed) => self.consume(fed),
                 Err(e) => {
