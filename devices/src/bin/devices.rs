@@ -1,8 +1,9 @@
 //! `devices`: what IT runs at a terminal after plugging hardware in — list USB devices, show the
-//! ticket printer's status, print a test ticket, watch scans.
+//! ticket printer's status, print a test ticket, watch scans and card readers.
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
+use devices::card::{CardEvent, CardWatcher};
 use devices::escpos::render::PaperWidth;
 use devices::printer::{PrintError, TicketPrinter, Timeouts};
 use devices::scanner::Framing;
@@ -16,6 +17,7 @@ use devices::usb::inventory::list_devices;
 use devices::usb::real::{PRINTER_CLASS, PrinterSelector, RusbTransport};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 #[derive(Parser)]
 #[command(name = "devices", about = "Check the terminal's USB devices")]
@@ -77,6 +79,8 @@ enum Cmd {
         #[arg(long, value_enum, value_delimiter = ',', default_value = "us")]
         layout: Vec<Kbd>,
     },
+    /// Show card readers and cards (through pcscd) until interrupted.
+    WatchCards,
 }
 
 fn selector(arg: &Option<String>) -> Result<PrinterSelector> {
@@ -172,6 +176,23 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     Ok(ExitCode::from(2))
                 }
                 Err(e) => Err(e.into()),
+            }
+        }
+        Cmd::WatchCards => {
+            let mut w = CardWatcher::new()?;
+            println!("watching card readers (Ctrl-C ends)");
+            loop {
+                for e in w.wait(Duration::from_secs(1))? {
+                    match e {
+                        CardEvent::ReaderAdded(r) => println!("reader added: {r}"),
+                        CardEvent::ReaderRemoved(r) => println!("reader removed: {r}"),
+                        CardEvent::CardInserted { reader, atr, kind } => {
+                            let atr: Vec<String> = atr.iter().map(|b| format!("{b:02X}")).collect();
+                            println!("card on {reader}: {kind:?}, ATR {}", atr.join(" "));
+                        }
+                        CardEvent::CardRemoved { reader } => println!("card removed from {reader}"),
+                    }
+                }
             }
         }
         Cmd::WatchScans {

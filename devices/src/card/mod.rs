@@ -3,6 +3,7 @@
 //! PACE entry of its EF.CardAccess. No personal data is read; the eID itself runs through the
 //! AusweisApp SDK.
 
+use crate::health::DeviceState;
 use pcsc::{Context, Error as PcscError, Protocols, ReaderState, Scope, ShareMode, State};
 use std::ffi::CString;
 use std::time::Duration;
@@ -51,6 +52,17 @@ pub enum CardEvent {
     },
 }
 
+impl CardEvent {
+    /// The reader's health, for events that change it.
+    pub fn reader_state(&self) -> Option<DeviceState> {
+        match self {
+            Self::ReaderAdded(_) => Some(DeviceState::Ready),
+            Self::ReaderRemoved(_) => Some(DeviceState::Absent),
+            _ => None,
+        }
+    }
+}
+
 /// The card-reader service failed.
 #[derive(Debug, Error)]
 pub enum CardError {
@@ -66,6 +78,13 @@ pub enum CardError {
         #[source]
         source: PcscError,
     },
+}
+
+impl CardError {
+    /// The reader's health after this failure: without pcscd there is no reader.
+    pub fn reader_state(&self) -> DeviceState {
+        DeviceState::Absent
+    }
 }
 
 fn pcsc_err(operation: &'static str) -> impl Fn(PcscError) -> CardError {
