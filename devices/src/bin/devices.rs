@@ -5,7 +5,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use devices::card::{CardEvent, CardWatcher};
 use devices::escpos::render::PaperWidth;
-use devices::printer::{PrintError, TicketPrinter, Timeouts};
+use devices::printer::{PrintError, TicketPrinter, Timeouts, model_for};
 use devices::scanner::Framing;
 use devices::scanner::evdev::{KeyboardConfig, KeyboardScanner};
 use devices::scanner::keymap::Layout;
@@ -112,8 +112,15 @@ fn printer(args: &PrinterArgs) -> Result<Opened> {
         let t: Box<dyn UsbTransport> = Box::new(sim.open()?);
         return Ok((TicketPrinter::new(t, width, Timeouts::default()), Some(sim)));
     }
-    let t: Box<dyn UsbTransport> = Box::new(RusbTransport::open(selector(&args.printer)?)?);
-    Ok((TicketPrinter::new(t, width, Timeouts::default()), None))
+    let t = RusbTransport::open(selector(&args.printer)?)?;
+    let (vendor_id, product_id) = t.usb_ids();
+    let model = model_for(vendor_id, product_id);
+    println!("{}: treated as {}", t.describe(), model.name);
+    let t: Box<dyn UsbTransport> = Box::new(t);
+    Ok((
+        TicketPrinter::new(t, width, Timeouts::default()).with_model(model),
+        None,
+    ))
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {

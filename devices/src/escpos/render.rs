@@ -118,9 +118,18 @@ pub fn wrap(text: &str, columns: usize) -> Vec<String> {
     lines
 }
 
-/// Renders `ticket` for `paper` into one job: initialise, PC858, everything centred, the number
-/// at double size, the QR code, partial cut.
+/// Renders `ticket` for `paper` into one job: initialise, PC858 (`ESC t 19`), everything
+/// centred, the number at double size, the QR code, partial cut.
 pub fn render_ticket(ticket: &Ticket, paper: PaperWidth) -> Result<Job, RenderError> {
+    render_ticket_with(ticket, paper, codepage::PC858_TABLE)
+}
+
+/// Same, for a printer whose `ESC t` number for PC858 is `pc858_table`.
+pub fn render_ticket_with(
+    ticket: &Ticket,
+    paper: PaperWidth,
+    pc858_table: u8,
+) -> Result<Job, RenderError> {
     let columns = paper.columns();
     let number_chars = ticket.number.chars().count();
     if number_chars > columns / 2 {
@@ -133,9 +142,7 @@ pub fn render_ticket(ticket: &Ticket, paper: PaperWidth) -> Result<Job, RenderEr
     let labels = &ticket.labels;
 
     let mut p = EscPos::new();
-    p.initialize()
-        .code_table(codepage::PC858_TABLE)
-        .align(Align::Center);
+    p.initialize().code_table(pc858_table).align(Align::Center);
     if let Some(logo) = &ticket.logo {
         if logo.width() > paper.dots() {
             return Err(RenderError::LogoTooWide {

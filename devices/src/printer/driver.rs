@@ -2,8 +2,9 @@
 //! process-ID request at its end, and reports the ticket printed only when the printer confirms
 //! it has printed everything — otherwise failed, with the reason and how much was sent.
 
+use super::model::{Confirmation, EPSON_TM_T88, PrinterModel};
 use super::status::{PrinterProblem, PrinterStatus, StatusError};
-use crate::escpos::render::{PaperWidth, RenderError, render_ticket};
+use crate::escpos::render::{PaperWidth, RenderError, render_ticket_with};
 use crate::escpos::{Job, clear_buffers_request, process_id_request, status_request};
 use crate::ticket::Ticket;
 use crate::usb::{TransportError, UsbTransport};
@@ -144,19 +145,33 @@ pub struct TicketPrinter<T> {
     next_id: u16,
     inbuf: Vec<u8>,
     confirmed: Vec<[u8; 4]>,
+    model: &'static PrinterModel,
 }
 
 impl<T: UsbTransport> TicketPrinter<T> {
-    /// A driver for the printer behind `transport`, loaded with `paper`.
+    /// A driver for the printer behind `transport`, loaded with `paper`, assumed to be an
+    /// [`EPSON_TM_T88`]-class printer until [`with_model`](Self::with_model) says otherwise.
     pub fn new(transport: T, paper: PaperWidth, timeouts: Timeouts) -> Self {
         Self {
             transport,
             paper,
             timeouts,
+            model: &EPSON_TM_T88,
             next_id: 0,
             inbuf: Vec::new(),
             confirmed: Vec::new(),
         }
+    }
+
+    /// Sets the printer model.
+    pub fn with_model(mut self, model: &'static PrinterModel) -> Self {
+        self.model = model;
+        self
+    }
+
+    /// The printer model assumed.
+    pub fn model(&self) -> &'static PrinterModel {
+        self.model
     }
 
     /// The transport, e.g. for its description.
@@ -272,7 +287,7 @@ impl<T: UsbTransport> TicketPrinter<T> {
 
     /// Renders and prints `ticket`.
     pub fn print_ticket(&mut self, ticket: &Ticket) -> Result<Printed, PrintError> {
-        let job = render_ticket(ticket, self.paper)?;
+        let job = render_ticket_with(ticket, self.paper, self.model.pc858_table)?;
         self.print_job(&job)
     }
 
@@ -299,8 +314,11 @@ impl<T: UsbTransport> TicketPrinter<T> {
             .as_bytes()
             .try_into()
             .unwrap_or(*b"0000");
+        let by_id = self.model.confirmation == Confirmation::ProcessId;
         let mut bytes = job.bytes.clone();
-        bytes.extend_from_slice(&process_id_request(id));
+        if by_id {
+            bytes.extend_from_slice(&process_id_request(id));
+        }
         let total = bytes.len();
         let start = Instant::now();
 
@@ -325,19 +343,25 @@ impl<T: UsbTransport> TicketPrinter<T> {
             }
         };
 
-        let deadline = start + self.timeouts.completion;
+        let deadline = match self.model.confirmation {
+            Confirmation::ProcessId => start + self.timeouts.completion,
+            Confirmation::StatusAfter(settle) => Instant::now() + settle,
+        };
         loop {
-            if self.confirmed.contains(&id) {
+            if by_id && self.confirmed.contains(&id) {
                 break;
             }
             let slice = (Instant::now() + self.timeouts.poll).min(deadline);
             match self.next_answer(slice) {
                 Ok(_) => {}
                 Err(TransportError::Timeout { .. }) => {
-                    if self.confirmed.contains(&id) {
+                    if by_id && self.confirmed.contains(&id) {
                         break;
                     }
                     if Instant::now() >= deadline {
+                        if !by_id {
+                            break;
+                        }
                         return Err(self.failed(FailReason::NotConfirmed, Some(sent), total, None));
                     }
                     // Still printing, or stopped? Ask.
@@ -371,6 +395,10 @@ impl<T: UsbTransport> TicketPrinter<T> {
         }
         let elapsed = start.elapsed();
         let status_after = self.status().map_err(PrintError::Status)?;
+        if let (false, Some(problem)) = (by_id, status_after.problem()) {
+            // Without a process-ID response a stopped printer is the only sign of trouble.
+            return Err(self.failed(FailReason::Printer(problem), Some(sent), total, None));
+        }
         tracing::info!(job = %String::from_utf8_lossy(&id), ?elapsed, paper = ?status_after.paper, "ticket printed");
         Ok(Printed {
             status_after,
@@ -389,7 +417,7 @@ impl<T: UsbTransport> TicketPrinter<T> {
     ) -> PrintError {
         let gone = reason == FailReason::Unplugged;
         let status_after = if gone { None } else { self.status().ok() };
-        if !gone {
+        if !gone && self.model.clear_buffers {
             self.clear_buffers();
         }
         // A stopped printer explains a timeout better than the timeout does.

@@ -2,6 +2,7 @@
 //! comes back (on a hotplug wake-up or the next poll) and reports each change with the gap.
 
 use super::driver::{PrintError, Printed, TicketPrinter, Timeouts};
+use super::model::{EPSON_TM_T88, PrinterModel, model_for};
 use crate::escpos::render::PaperWidth;
 use crate::health::{DeviceKind, DeviceState, HealthEvent, HealthTracker};
 use crate::sim::{SimPrinter, SimTransport};
@@ -16,6 +17,11 @@ pub trait Connector: Send {
     type Transport: UsbTransport;
     /// Finds and claims the printer.
     fn connect(&mut self) -> Result<Self::Transport, TransportError>;
+
+    /// The model of the printer behind `transport`.
+    fn model(&self, _transport: &Self::Transport) -> &'static PrinterModel {
+        &EPSON_TM_T88
+    }
 }
 
 impl Connector for SimPrinter {
@@ -33,6 +39,11 @@ impl Connector for UsbConnector {
     type Transport = RusbTransport;
     fn connect(&mut self) -> Result<RusbTransport, TransportError> {
         RusbTransport::open(self.0)
+    }
+
+    fn model(&self, transport: &RusbTransport) -> &'static PrinterModel {
+        let (vendor_id, product_id) = transport.usb_ids();
+        model_for(vendor_id, product_id)
     }
 }
 
@@ -80,8 +91,10 @@ impl<C: Connector> PrinterLink<C> {
         }
         match self.connector.connect() {
             Ok(t) => {
-                tracing::info!(device = %t.describe(), "ticket printer connected");
-                self.printer = Some(TicketPrinter::new(t, self.paper, self.timeouts));
+                let model = self.connector.model(&t);
+                tracing::info!(device = %t.describe(), model = model.name, "ticket printer connected");
+                self.printer =
+                    Some(TicketPrinter::new(t, self.paper, self.timeouts).with_model(model));
             }
             Err(e) => {
                 let state = self.lost(&e);

@@ -52,6 +52,7 @@ struct State {
     stall_after: Option<usize>,
     stalled: bool,
     bytes_per_sec: Option<u32>,
+    basic: bool,
 }
 
 impl State {
@@ -62,6 +63,9 @@ impl State {
     /// A clear-buffers request acts on receipt, wherever it lands (even inside the data of an
     /// unfinished command): everything received before it is dropped.
     fn serve_clear_request(&mut self) {
+        if self.basic {
+            return;
+        }
         let clear = clear_buffers_request();
         if let Some(i) = self.inbox.windows(clear.len()).rposition(|w| w == clear) {
             self.inbox.drain(..i + clear.len());
@@ -111,6 +115,14 @@ impl State {
     }
 
     fn execute(&mut self, cmd: Command) {
+        if self.basic && matches!(cmd, Command::ProcessId(_) | Command::ClearBuffers) {
+            tracing::warn!(?cmd, "basic simulated printer does not know this command");
+            self.error = Some(format!(
+                "unknown command {cmd:?} (printer without GS ( H and DLE DC4)"
+            ));
+            self.inbox.clear();
+            return;
+        }
         match cmd {
             Command::StatusRequest(n) => {
                 let b = self.status_byte(n);
@@ -213,6 +225,7 @@ impl SimPrinter {
             stall_after: None,
             stalled: false,
             bytes_per_sec: None,
+            basic: false,
         };
         Self {
             state: Arc::new(Mutex::new(state)),
@@ -243,6 +256,13 @@ impl SimPrinter {
             state: Arc::clone(&self.state),
             generation: s.generation,
         })
+    }
+
+    /// Makes this a basic ESC/POS printer, as many cheaper models are: it knows neither the
+    /// process-ID response (`GS ( H`) nor buffer clearing (`DLE DC4 8`) and stops on them.
+    pub fn basic(self) -> Self {
+        self.lock().basic = true;
+        self
     }
 
     /// Injects a fault.

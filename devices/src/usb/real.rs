@@ -78,6 +78,7 @@ pub struct RusbTransport {
     handle: DeviceHandle<Context>,
     endpoints: Endpoints,
     label: String,
+    ids: (u16, u16),
 }
 
 impl std::fmt::Debug for RusbTransport {
@@ -115,7 +116,9 @@ impl RusbTransport {
                 }
                 continue;
             };
-            return Self::claim(&device, endpoints, label);
+            let mut t = Self::claim(&device, endpoints, label)?;
+            t.ids = (desc.vendor_id(), desc.product_id());
+            return Ok(t);
         }
         Err(TransportError::NotFound {
             what: selector.to_string(),
@@ -162,7 +165,13 @@ impl RusbTransport {
             handle,
             endpoints,
             label,
+            ids: (0, 0),
         })
+    }
+
+    /// The device's vendor and product ID.
+    pub fn usb_ids(&self) -> (u16, u16) {
+        self.ids
     }
 }
 
