@@ -7,6 +7,7 @@ pub mod escpos;
 pub mod health;
 pub mod printer;
 pub mod scanner;
+pub mod service;
 pub mod sim;
 pub mod ticket;
 pub mod usb;

@@ -132,6 +132,11 @@ impl<C: Connector> PrinterLink<C> {
         std::mem::take(&mut self.pending)
     }
 
+    /// State changes recorded since the last call, without asking the printer anything.
+    pub fn take_events(&mut self) -> Vec<HealthEvent> {
+        std::mem::take(&mut self.pending)
+    }
+
     /// Prints `ticket`, connecting first if needed. A disconnect during the job drops the
     /// connection so the next poll reconnects; the job itself is never re-sent, so a ticket is
     /// never printed twice.
