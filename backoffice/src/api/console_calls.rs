@@ -34,7 +34,11 @@ impl StreamSlot {
     fn take() -> Result<Arc<Self>, ApiError> {
         if OPEN_STREAMS.fetch_add(1, Ordering::Relaxed) >= MAX_PUBLIC_STREAMS {
             OPEN_STREAMS.fetch_sub(1, Ordering::Relaxed);
-            return Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "too_many_streams", "Too many open displays; try again shortly."));
+            return Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "too_many_streams",
+                "Too many open displays; try again shortly.",
+            ));
         }
         Ok(Arc::new(Self))
     }
@@ -75,7 +79,10 @@ async fn office(state: &AppState, office_id: &str) -> Result<Office, ApiError> {
 #[utoipa::path(get, path = "/api/v1/public/offices/{office_id}/calls", tag = "public",
     params(("office_id" = String, Path)),
     responses((status = 200, body = RecentCalls), (status = 404, body = super::error::ErrorBody)))]
-pub async fn recent(State(state): State<AppState>, Path(office_id): Path<String>) -> Result<Json<RecentCalls>, ApiError> {
+pub async fn recent(
+    State(state): State<AppState>,
+    Path(office_id): Path<String>,
+) -> Result<Json<RecentCalls>, ApiError> {
     let office = office(&state, &office_id).await?;
     let day = queue::office_day(&office, state.clock.now());
     let counters = state.db.counters(&office.id).await?;
@@ -89,17 +96,29 @@ pub async fn recent(State(state): State<AppState>, Path(office_id): Path<String>
                 .counter_id
                 .as_ref()
                 .and_then(|id| counters.iter().find(|k| &k.id == id))
-                .map_or_else(|| c.counter_id.clone().unwrap_or_default(), |k| k.name.clone()),
+                .map_or_else(
+                    || c.counter_id.clone().unwrap_or_default(),
+                    |k| k.name.clone(),
+                ),
             display_number: c.display_number,
             at: rfc3339(c.at),
         })
         .collect();
-    Ok(Json(RecentCalls { office_name: office.name, calls }))
+    Ok(Json(RecentCalls {
+        office_name: office.name,
+        calls,
+    }))
 }
 
-type SseStream = Sse<std::pin::Pin<Box<dyn Stream<Item = Result<SseEvent, Infallible>> + Send>>>;
+type BoxedEvents = std::pin::Pin<Box<dyn Stream<Item = Result<SseEvent, Infallible>> + Send>>;
+type SseStream = Sse<axum::response::sse::KeepAliveStream<BoxedEvents>>;
 
-fn office_stream(state: &AppState, office_id: String, slot: Arc<StreamSlot>, map: fn(&Event) -> Option<SseEvent>) -> SseStream {
+fn office_stream(
+    state: &AppState,
+    office_id: String,
+    slot: Arc<StreamSlot>,
+    map: fn(&Event) -> Option<SseEvent>,
+) -> SseStream {
     let stream = BroadcastStream::new(state.events.subscribe()).filter_map(move |e| {
         let _slot = &slot;
         match e {
@@ -109,42 +128,78 @@ fn office_stream(state: &AppState, office_id: String, slot: Arc<StreamSlot>, map
         }
     });
     let hello = tokio_stream::once(Ok(SseEvent::default().event("hello").data("{}")));
-    Sse::new(Box::pin(hello.chain(stream)) as std::pin::Pin<Box<dyn Stream<Item = _> + Send>>)
+    Sse::new(Box::pin(hello.chain(stream)) as BoxedEvents)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(10)))
 }
 
 #[utoipa::path(get, path = "/api/v1/public/offices/{office_id}/calls/events", tag = "public",
     params(("office_id" = String, Path)),
     responses((status = 200, description = "text/event-stream: `called` with PublicCall, `resync`, `hello`")))]
-pub async fn events(State(state): State<AppState>, Path(office_id): Path<String>) -> Result<SseStream, ApiError> {
+pub async fn events(
+    State(state): State<AppState>,
+    Path(office_id): Path<String>,
+) -> Result<SseStream, ApiError> {
     let office = office(&state, &office_id).await?;
     let slot = StreamSlot::take()?;
-    Ok(office_stream(&state, office.id, slot, |event| match event {
-        Event::Called { display_number, counter, at, .. } => SseEvent::default()
-            .event("called")
-            .json_data(PublicCall { display_number: display_number.clone(), counter: counter.clone(), at: at.clone() })
-            .ok(),
-        _ => None,
-    }))
+    Ok(office_stream(
+        &state,
+        office.id,
+        slot,
+        |event| match event {
+            Event::Called {
+                display_number,
+                counter,
+                at,
+                ..
+            } => SseEvent::default()
+                .event("called")
+                .json_data(PublicCall {
+                    display_number: display_number.clone(),
+                    counter: counter.clone(),
+                    at: at.clone(),
+                })
+                .ok(),
+            _ => None,
+        },
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/public/tickets/{token}/events", tag = "public",
     params(("token" = String, Path)),
     responses((status = 200, description = "text/event-stream: `changed` whenever the office's queue moves; reload the ticket then"),
         (status = 404, body = super::error::ErrorBody)))]
-pub async fn ticket_events(State(state): State<AppState>, Path(token): Path<String>) -> Result<SseStream, ApiError> {
-    let not_found = || ApiError::not_found("unknown_ticket", "This ticket is unknown or from another day.");
+pub async fn ticket_events(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<SseStream, ApiError> {
+    let not_found = || {
+        ApiError::not_found(
+            "unknown_ticket",
+            "This ticket is unknown or from another day.",
+        )
+    };
     if token.len() != 32 || !token.chars().all(|c| c.is_ascii_hexdigit()) {
         return Err(not_found());
     }
-    let ticket = state.db.ticket_by_token(&token).await?.ok_or_else(not_found)?;
+    let ticket = state
+        .db
+        .ticket_by_token(&token)
+        .await?
+        .ok_or_else(not_found)?;
     let office = office(&state, &ticket.office_id).await?;
     if ticket.day != queue::office_day(&office, state.clock.now()) {
         return Err(not_found());
     }
     let slot = StreamSlot::take()?;
-    Ok(office_stream(&state, office.id, slot, |event| match event {
-        Event::Ticket { .. } | Event::Called { .. } => Some(SseEvent::default().event("changed").data("{}")),
-        _ => None,
-    }))
+    Ok(office_stream(
+        &state,
+        office.id,
+        slot,
+        |event| match event {
+            Event::Ticket { .. } | Event::Called { .. } => {
+                Some(SseEvent::default().event("changed").data("{}"))
+            }
+            _ => None,
+        },
+    ))
 }

@@ -180,6 +180,9 @@ pub struct HeartbeatRequest {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct HeartbeatResponse {
     pub server_time: String,
+    /// Set while a supervisor has locked the terminal: show this message instead of the
+    /// start screen until a heartbeat answers without it.
+    pub locked_message: Option<String>,
 }
 
 #[utoipa::path(post, path = "/api/v1/terminal/heartbeat", tag = "terminal", request_body = HeartbeatRequest,
@@ -219,7 +222,8 @@ pub async fn heartbeat(
             terminal: TerminalView::new(&updated, now, state.settings.heartbeat_timeout_secs),
         });
     }
-    Ok(Json(HeartbeatResponse { server_time: rfc3339(now) }))
+    let locked_message = state.db.terminal_lock_message(&terminal.id).await?;
+    Ok(Json(HeartbeatResponse { server_time: rfc3339(now), locked_message }))
 }
 
 /// How many offline numbers to reserve.

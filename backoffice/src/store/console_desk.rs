@@ -34,7 +34,13 @@ pub struct CallRecord {
 
 impl Db {
     /// Acknowledges the help request `request_detail` of a terminal (replacing older ones).
-    pub async fn ack_help(&self, terminal_id: &str, request_detail: &str, at: i64, by: &str) -> Result<(), StoreError> {
+    pub async fn ack_help(
+        &self,
+        terminal_id: &str,
+        request_detail: &str,
+        at: i64,
+        by: &str,
+    ) -> Result<(), StoreError> {
         let mut tx = self.write().begin().await?;
         sqlx::query("DELETE FROM console_help_acks WHERE terminal_id = $1")
             .bind(terminal_id)
@@ -61,9 +67,11 @@ impl Db {
     }
 
     pub async fn help_acks(&self) -> Result<Vec<HelpAck>, StoreError> {
-        let rows = sqlx::query("SELECT terminal_id, request_detail, acked_at, acked_by FROM console_help_acks")
-            .fetch_all(self.read())
-            .await?;
+        let rows = sqlx::query(
+            "SELECT terminal_id, request_detail, acked_at, acked_by FROM console_help_acks",
+        )
+        .fetch_all(self.read())
+        .await?;
         rows.iter()
             .map(|r| {
                 Ok(HelpAck {
@@ -104,9 +112,11 @@ impl Db {
     }
 
     pub async fn terminal_locks(&self) -> Result<Vec<TerminalLock>, StoreError> {
-        let rows = sqlx::query("SELECT terminal_id, message, locked_at, locked_by FROM console_terminal_locks")
-            .fetch_all(self.read())
-            .await?;
+        let rows = sqlx::query(
+            "SELECT terminal_id, message, locked_at, locked_by FROM console_terminal_locks",
+        )
+        .fetch_all(self.read())
+        .await?;
         rows.iter()
             .map(|r| {
                 Ok(TerminalLock {
@@ -120,16 +130,25 @@ impl Db {
     }
 
     /// The message of a terminal's lock, if it is locked.
-    pub async fn terminal_lock_message(&self, terminal_id: &str) -> Result<Option<String>, StoreError> {
-        let row: Option<(String,)> = sqlx::query_as("SELECT message FROM console_terminal_locks WHERE terminal_id = $1")
-            .bind(terminal_id)
-            .fetch_optional(self.read())
-            .await?;
+    pub async fn terminal_lock_message(
+        &self,
+        terminal_id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT message FROM console_terminal_locks WHERE terminal_id = $1")
+                .bind(terminal_id)
+                .fetch_optional(self.read())
+                .await?;
         Ok(row.map(|r| r.0))
     }
 
     /// The latest calls (first calls and recalls) of an office's day, newest first.
-    pub async fn recent_calls(&self, office_id: &str, day: &str, limit: u32) -> Result<Vec<CallRecord>, StoreError> {
+    pub async fn recent_calls(
+        &self,
+        office_id: &str,
+        day: &str,
+        limit: u32,
+    ) -> Result<Vec<CallRecord>, StoreError> {
         let rows = sqlx::query(
             "SELECT t.display_number, e.counter_id, e.at FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id \
              WHERE t.office_id = $1 AND t.day = $2 AND e.to_status = 'called' ORDER BY e.at DESC, e.id DESC LIMIT $3",
@@ -148,5 +167,27 @@ impl Db {
                 })
             })
             .collect()
+    }
+}
+
+impl Db {
+    /// Replaces a service's texts, average processing time and rules (a supervisor's edit).
+    pub async fn update_service_settings(
+        &self,
+        id: &str,
+        names: &crate::domain::text::Texts,
+        waiting_area: &crate::domain::text::Texts,
+        average_minutes: u32,
+        rules: &crate::domain::ServiceRules,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query("UPDATE services SET names_json = $1, waiting_area_json = $2, average_minutes = $3, rules_json = $4 WHERE id = $5")
+            .bind(serde_json::to_string(names)?)
+            .bind(serde_json::to_string(waiting_area)?)
+            .bind(i64::from(average_minutes))
+            .bind(serde_json::to_string(rules)?)
+            .bind(id)
+            .execute(self.write())
+            .await?;
+        Ok(done.rows_affected() == 1)
     }
 }

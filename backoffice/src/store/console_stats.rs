@@ -23,7 +23,12 @@ pub struct VisitFigures {
 
 impl Db {
     /// Tickets of an office from `from_day` to `to_day` (inclusive, `YYYY-MM-DD`).
-    pub async fn visit_figures(&self, office_id: &str, from_day: &str, to_day: &str) -> Result<Vec<VisitFigures>, StoreError> {
+    pub async fn visit_figures(
+        &self,
+        office_id: &str,
+        from_day: &str,
+        to_day: &str,
+    ) -> Result<Vec<VisitFigures>, StoreError> {
         let rows = sqlx::query(
             "SELECT t.day, t.service_id, t.origin, t.status, t.issued_at, t.queued_at, t.started_at, t.finished_at, \
              t.estimate_low, t.estimate_high, \

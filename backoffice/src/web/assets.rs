@@ -1,0 +1,96 @@
+//! The pages' files, embedded in the binary at build time, and the generated sounds.
+
+use std::sync::LazyLock;
+
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+
+pub const CONSOLE_HTML: &str = include_str!("static/console.html");
+pub const DISPLAY_HTML: &str = include_str!("static/display.html");
+pub const PHONE_HTML: &str = include_str!("static/phone.html");
+
+/// Static files by name: content type and body.
+const FILES: &[(&str, &str, &str)] = &[
+    (
+        "common.css",
+        "text/css; charset=utf-8",
+        include_str!("static/common.css"),
+    ),
+    (
+        "console.css",
+        "text/css; charset=utf-8",
+        include_str!("static/console.css"),
+    ),
+    (
+        "display.css",
+        "text/css; charset=utf-8",
+        include_str!("static/display.css"),
+    ),
+    (
+        "phone.css",
+        "text/css; charset=utf-8",
+        include_str!("static/phone.css"),
+    ),
+    (
+        "i18n.js",
+        "text/javascript; charset=utf-8",
+        include_str!("static/i18n.js"),
+    ),
+    (
+        "api.js",
+        "text/javascript; charset=utf-8",
+        include_str!("static/api.js"),
+    ),
+    (
+        "console.js",
+        "text/javascript; charset=utf-8",
+        include_str!("static/console.js"),
+    ),
+    (
+        "console-panels.js",
+        "text/javascript; charset=utf-8",
+        include_str!("static/console-panels.js"),
+    ),
+    (
+        "display.js",
+        "text/javascript; charset=utf-8",
+        include_str!("static/display.js"),
+    ),
+    (
+        "phone.js",
+        "text/javascript; charset=utf-8",
+        include_str!("static/phone.js"),
+    ),
+];
+
+static CHIME: LazyLock<Vec<u8>> = LazyLock::new(super::sound::chime);
+static ALERT: LazyLock<Vec<u8>> = LazyLock::new(super::sound::alert);
+
+/// An HTML page; never cached, so a new release shows at once.
+pub fn page(html: &'static str) -> Response {
+    (
+        [
+            (CONTENT_TYPE, "text/html; charset=utf-8"),
+            (CACHE_CONTROL, "no-store"),
+        ],
+        html,
+    )
+        .into_response()
+}
+
+/// A static asset by file name, or `None`.
+pub fn asset(name: &str) -> Option<Response> {
+    let cache = (CACHE_CONTROL, "no-cache");
+    match name {
+        "chime.wav" => {
+            Some(([(CONTENT_TYPE, "audio/wav"), cache], CHIME.as_slice()).into_response())
+        }
+        "alert.wav" => {
+            Some(([(CONTENT_TYPE, "audio/wav"), cache], ALERT.as_slice()).into_response())
+        }
+        _ => FILES
+            .iter()
+            .find(|(n, _, _)| *n == name)
+            .map(|(_, kind, body)| ([(CONTENT_TYPE, *kind), cache], *body).into_response()),
+    }
+}

@@ -1,0 +1,169 @@
+//! Test harness: the real back office on 127.0.0.1:0 over TLS with the demo office in a
+//! temporary SQLite database, HTTPS clients for the demo terminal and for staff, and (in
+//! `browser.rs`) headless Chromium driven over WebDriver.
+
+use backoffice::api::Settings;
+use backoffice::demo;
+use backoffice::server::{self, DevPki, Running};
+use backoffice::store::Db;
+use reqwest::{Certificate, Client, Identity, StatusCode};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+pub struct Office {
+    pub server: Running,
+    pub pki: DevPki,
+    _dir: TempDir,
+}
+
+impl Office {
+    pub async fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+        let db = Db::open(&url).await.unwrap();
+        let pki = server::ensure_dev_pki(&dir.path().join("tls")).unwrap();
+        demo::seed(&db, &pki.terminal_fingerprint).await.unwrap();
+        let server = server::start(
+            "127.0.0.1:0".parse().unwrap(),
+            db,
+            &pki.server,
+            Settings::default(),
+        )
+        .await
+        .unwrap();
+        Self {
+            server,
+            pki,
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("https://localhost:{}{path}", self.server.addr.port())
+    }
+
+    fn ca(&self) -> Certificate {
+        Certificate::from_pem(&std::fs::read(&self.pki.server.ca).unwrap()).unwrap()
+    }
+
+    pub fn anonymous(&self) -> Client {
+        Client::builder()
+            .tls_certs_only([self.ca()])
+            .cookie_store(true)
+            .build()
+            .unwrap()
+    }
+
+    pub fn terminal(&self) -> Client {
+        let mut pem = std::fs::read(&self.pki.terminal_cert).unwrap();
+        pem.extend(std::fs::read(&self.pki.terminal_key).unwrap());
+        Client::builder()
+            .tls_certs_only([self.ca()])
+            .identity(Identity::from_pem(&pem).unwrap())
+            .build()
+            .unwrap()
+    }
+
+    /// A walk-in ticket from the demo terminal: (display number, phone-page token).
+    pub async fn walk_in(&self, service: &str) -> (String, String) {
+        let r = self
+            .terminal()
+            .post(self.url("/api/v1/terminal/walk-in"))
+            .header("idempotency-key", uuid::Uuid::new_v4().to_string())
+            .json(&json!({ "service_id": service }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let body: Value = r.json().await.unwrap();
+        let token = body["ticket"]["status_url"]
+            .as_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_owned();
+        (
+            body["ticket"]["display_number"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+            token,
+        )
+    }
+
+    /// A heartbeat from the demo terminal reporting `devices`; returns the answer.
+    pub async fn heartbeat(&self, devices: Value) -> Value {
+        let r = self
+            .terminal()
+            .post(self.url("/api/v1/terminal/heartbeat"))
+            .header("idempotency-key", uuid::Uuid::new_v4().to_string())
+            .json(&json!({ "app_version": "0.1.0", "config_version": "7", "devices": devices }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        r.json().await.unwrap()
+    }
+
+    /// Logs a demo staff member in over the API.
+    pub async fn staff(&self, user: &str) -> Staff {
+        let password = demo::STAFF.iter().find(|s| s.0 == user).unwrap().3;
+        let client = self.anonymous();
+        let r = client
+            .post(self.url("/api/v1/staff/login"))
+            .json(&json!({ "username": user, "password": password }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "login of {user}");
+        let me: Value = r.json().await.unwrap();
+        Staff {
+            client,
+            csrf: me["csrf_token"].as_str().unwrap().to_owned(),
+            base: self.url(""),
+        }
+    }
+}
+
+/// A logged-in staff member's HTTPS client.
+pub struct Staff {
+    pub client: Client,
+    pub csrf: String,
+    base: String,
+}
+
+impl Staff {
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Value,
+    ) -> (StatusCode, Value) {
+        let r = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .header("x-csrf-token", &self.csrf)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send(reqwest::Method::POST, path, body).await
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        let r = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+}

@@ -1,0 +1,216 @@
+//! Front-desk scenarios in a real browser: log in and call the next person, the waiting-room
+//! display and the phone page follow; terminal faults and help requests reach the console;
+//! two counters pressing "next" at once get different people.
+
+use fantoccini::Locator;
+use serde_json::json;
+use tokio::sync::Mutex;
+
+use crate::browser::{Driver, log_in, screenshot, text, until};
+use crate::harness::Office;
+
+/// Chromium is heavy on two cores: one browser scenario at a time.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::const_new(());
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn call_next_reaches_display_and_phone_and_faults_reach_the_console() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let office = Office::start().await;
+    let base = office.url("");
+    let (first, token) = office.walk_in("anmeldung").await;
+    office.walk_in("personalausweis").await;
+    office.walk_in("meldebescheinigung").await;
+    office
+        .heartbeat(json!([{ "device": "ticket_printer", "state": "ok" }]))
+        .await;
+    let driver = Driver::start().await;
+
+    let display = driver.browser().await;
+    display
+        .goto(&format!("{base}/display/sb-mitte"))
+        .await
+        .unwrap();
+    until(
+        &display,
+        10,
+        "the display's live connection",
+        "return document.body.dataset.connection === 'live'",
+    )
+    .await;
+    assert_eq!(text(&display, "#current-number").await, "–");
+
+    let console = driver.browser().await;
+    log_in(&console, &base, "schalter1", "demo-schalter1", "platz-1").await;
+    until(
+        &console,
+        5,
+        "three waiting tickets",
+        "return document.querySelectorAll('#queue-body tr.status-waiting').length === 3",
+    )
+    .await;
+    assert_eq!(
+        until(
+            &console,
+            5,
+            "traffic lights",
+            "return document.querySelectorAll('#lights .light-green').length"
+        )
+        .await
+        .as_u64()
+        .map(|n| n > 0),
+        Some(true)
+    );
+
+    // The keyboard shortcut N calls the next person to my counter.
+    console
+        .find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .send_keys("n")
+        .await
+        .unwrap();
+    let mine = until(
+        &console,
+        5,
+        "the called ticket at my counter",
+        "const e = document.querySelector('#mine .mine-number'); return e && e.textContent",
+    )
+    .await;
+    assert_eq!(
+        mine.as_str(),
+        Some(first.as_str()),
+        "the longest waiting walk-in comes first"
+    );
+
+    // The waiting room sees it within a second or two.
+    until(
+        &display,
+        5,
+        "the call on the display",
+        &format!("return document.querySelector('#current-number').textContent === '{first}'"),
+    )
+    .await;
+    assert_eq!(text(&display, "#current-counter").await, "Platz 1");
+    assert!(
+        eval_bool(
+            &display,
+            "return document.querySelector('#current').classList.contains('blink')"
+        )
+        .await,
+        "the new call blinks"
+    );
+    screenshot(&display, "display-call.png").await;
+
+    // A fault reported by the terminal shows in the console within 5 s.
+    office.heartbeat(json!([{ "device": "ticket_printer", "state": "paper_out", "detail": "Papier leer" }, { "device": "scanner", "state": "absent" }])).await;
+    let fault = until(
+        &console,
+        5,
+        "the paper-out fault",
+        "const e = document.querySelector('#terminals .problem.error'); return e && e.textContent",
+    )
+    .await;
+    assert_eq!(fault.as_str(), Some("Ticketdrucker: Papier leer"));
+
+    // A visitor's help request rings until someone acknowledges it.
+    office.heartbeat(json!([{ "device": "ticket_printer", "state": "paper_out" }, { "device": "help", "state": "requested", "detail": "req-1" }])).await;
+    until(&console, 5, "the help alert", "return document.body.classList.contains('help-ringing') && !!document.querySelector('.help-alert .help-ack')").await;
+    screenshot(&console, "console-queue.png").await;
+    console
+        .find(Locator::Css(".help-alert .help-ack"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(&console, 5, "the acknowledged help request", "return !document.body.classList.contains('help-ringing') && !!document.querySelector('.help-alert.acked')").await;
+
+    // The visitor's phone shows the counter.
+    let phone = driver.browser().await;
+    phone.set_window_size(412, 860).await.unwrap();
+    phone.goto(&format!("{base}/t/{token}")).await.unwrap();
+    let called = until(
+        &phone,
+        5,
+        "the call on the phone",
+        "const e = document.querySelector('#called:not(.hidden)'); return e && e.textContent",
+    )
+    .await;
+    assert_eq!(called.as_str(), Some("Bitte gehen Sie jetzt zu Platz 1"));
+    assert_eq!(text(&phone, "#number").await, first);
+    screenshot(&phone, "phone-called.png").await;
+
+    for c in [display, console, phone] {
+        c.close().await.unwrap();
+    }
+    office.server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_counters_pressing_next_together_get_different_people() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let office = Office::start().await;
+    let base = office.url("");
+    let mut issued = Vec::new();
+    for _ in 0..4 {
+        issued.push(office.walk_in("personalausweis").await.0);
+    }
+    let driver = Driver::start().await;
+    let anna = driver.browser().await;
+    let murat = driver.browser().await;
+    log_in(&anna, &base, "schalter1", "demo-schalter1", "platz-1").await;
+    log_in(&murat, &base, "schalter2", "demo-schalter2", "platz-2").await;
+    let (a, b) = tokio::join!(
+        async {
+            anna.find(Locator::Css("#btn-next"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap()
+        },
+        async {
+            murat
+                .find(Locator::Css("#btn-next"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap()
+        },
+    );
+    let _ = (a, b);
+    let script =
+        "const e = document.querySelector('#mine .mine-number'); return e && e.textContent";
+    let at_anna = until(&anna, 5, "Anna's called ticket", script).await;
+    let at_murat = until(&murat, 5, "Murat's called ticket", script).await;
+    assert_ne!(at_anna, at_murat, "both counters got the same person");
+    for n in [&at_anna, &at_murat] {
+        assert!(
+            issued[..2].iter().any(|i| Some(i.as_str()) == n.as_str()),
+            "{n} is not among the first two waiting"
+        );
+    }
+    // Each console shows the other counter's call in its queue table too.
+    let mut both = [
+        at_anna.as_str().unwrap_or_default().to_owned(),
+        at_murat.as_str().unwrap_or_default().to_owned(),
+    ];
+    both.sort();
+    let script = format!(
+        "return [...document.querySelectorAll('#queue-body tr.status-called')].map(r => r.dataset.number).sort().join(',') === '{}'",
+        both.join(",")
+    );
+    until(&anna, 5, "both calls in Anna's queue", &script).await;
+    for c in [anna, murat] {
+        c.close().await.unwrap();
+    }
+    office.server.stop().await;
+}
+
+async fn eval_bool(c: &fantoccini::Client, script: &str) -> bool {
+    crate::browser::eval(c, script)
+        .await
+        .as_bool()
+        .unwrap_or(false)
+}
