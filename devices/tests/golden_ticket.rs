@@ -33,6 +33,7 @@ fn reference_ticket_80mm_is_byte_exact() {
     put(b"\x1d(k\x03\x001E1"); // error correction M
     put(b"\x1d(k\x29\x001P0https://termine.stadt.example/q/7K2M9X"); // store 38 + 3 bytes
     put(b"\x1d(k\x03\x001Q0"); // print symbol
+    put(b"\x1bd\x01"); // space under the code
     put(b"QR-Code scannen: Ihre Position live\n");
     put(b"26.11.2026  13:15\n");
     put(b"\x1dVB\x00"); // GS V 66 0: feed to cutter, partial cut

@@ -181,7 +181,8 @@ pub fn render_ticket_with(
         p.line(&l);
     }
     p.feed_lines(1)
-        .qr(ticket.qr_payload.as_bytes(), qr_module)?;
+        .qr(ticket.qr_payload.as_bytes(), qr_module)?
+        .feed_lines(1);
     for l in wrap(&labels.qr_hint, columns) {
         p.line(&l);
     }
