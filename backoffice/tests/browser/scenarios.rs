@@ -99,6 +99,26 @@ async fn call_next_reaches_display_and_phone_and_faults_reach_the_console() {
         .await,
         "the new call blinks"
     );
+
+    // A second counter calls the next person; the first call moves down into the history.
+    let murat = office.staff("schalter2").await;
+    murat
+        .post("/api/v1/staff/counter", json!({ "counter_id": "platz-2" }))
+        .await;
+    let (_, second) = murat.post("/api/v1/staff/call-next", json!({})).await;
+    let second = second["display_number"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let shown =
+        format!("return document.querySelector('#current-number').textContent === '{second}'");
+    until(&display, 5, "the second call on the display", &shown).await;
+    assert_eq!(text(&display, "#current-counter").await, "Platz 2");
+    assert_eq!(
+        text(&display, "#history li .number").await,
+        first,
+        "the earlier call is listed below"
+    );
     screenshot(&display, "display-call.png").await;
 
     // A fault reported by the terminal shows in the console within 5 s.
@@ -136,9 +156,28 @@ async fn call_next_reaches_display_and_phone_and_faults_reach_the_console() {
         "const e = document.querySelector('#called:not(.hidden)'); return e && e.textContent",
     )
     .await;
-    assert_eq!(called.as_str(), Some("Bitte gehen Sie jetzt zu Platz 1"));
+    assert_eq!(
+        called.as_str(),
+        Some("Bitte gehen Sie jetzt zu Platz 1"),
+        "German browser, German page"
+    );
     assert_eq!(text(&phone, "#number").await, first);
     screenshot(&phone, "phone-called.png").await;
+
+    // A waiting visitor sees people ahead and the estimate.
+    let (_, waiting_token) = office.walk_in("meldebescheinigung").await;
+    phone
+        .goto(&format!("{base}/t/{waiting_token}"))
+        .await
+        .unwrap();
+    let facts = "return document.querySelectorAll('#facts dt').length >= 3";
+    until(&phone, 5, "the waiting facts", facts).await;
+    let facts = text(&phone, "#facts").await;
+    assert!(
+        facts.contains("Personen vor Ihnen") && facts.contains("Min."),
+        "{facts}"
+    );
+    screenshot(&phone, "phone-waiting.png").await;
 
     for c in [display, console, phone] {
         c.close().await.unwrap();

@@ -201,6 +201,9 @@
     $("me-name").textContent = me.display_name;
     document.body.dataset.role = me.role;
     fillCounters();
+    BT.call("GET", `/api/v1/public/offices/${encodeURIComponent(me.office_id)}/calls`)
+      .then((r) => ($("office-name").textContent = r.office_name))
+      .catch(() => {});
     S.services = await BT.call("GET", "/api/v1/staff/console/services");
     fillServiceFilter();
     $("login").classList.add("hidden");
