@@ -32,10 +32,19 @@ fn main() {
         summary(&format!("render ticket to ESC/POS ({paper:?})"), samples);
     }
 
+    round_trips(None, 300);
+    round_trips(Some(350), 20);
+}
+
+/// Request to confirmation through the simulated printer, printing instantly or at a real
+/// printer's speed (mm/s).
+fn round_trips(speed: Option<u32>, n: usize) {
+    let ticket = Ticket::sample();
     let mut total = Vec::new();
     let mut confirm = Vec::new();
-    for _ in 0..300 {
+    for _ in 0..n {
         let sim = SimPrinter::new(PaperWidth::Mm80);
+        sim.set_print_speed(speed);
         let Ok(transport) = sim.open() else {
             eprintln!("simulator could not be opened");
             return;
@@ -53,6 +62,10 @@ fn main() {
             }
         }
     }
-    summary("print_ticket: request to confirmed (sim)", total);
-    summary("  of which job bytes to last confirm byte", confirm);
+    let label = speed.map_or("instant".to_string(), |v| format!("{v} mm/s"));
+    summary(
+        &format!("print_ticket, request to confirmed ({label})"),
+        total,
+    );
+    summary("  of which first job byte to last confirm byte", confirm);
 }

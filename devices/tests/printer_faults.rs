@@ -247,3 +247,26 @@ fn a_transfer_cut_off_inside_the_qr_data_does_not_swallow_the_next_ticket() {
         "only the new ticket's QR code"
     );
 }
+
+#[test]
+fn confirmation_waits_until_the_paper_has_actually_been_fed() {
+    let sim = SimPrinter::new(PaperWidth::Mm80);
+    sim.set_print_speed(Some(350)); // TM-T88VI: 350 mm/s, 8 dots/mm
+    let mut p = TicketPrinter::new(
+        sim.open().expect("plugged in"),
+        PaperWidth::Mm80,
+        Timeouts::default(),
+    );
+    let printed = p.print_ticket(&Ticket::sample()).expect("printed");
+    // About 730 dots of paper at 2800 dots/s.
+    assert!(
+        printed.elapsed >= Duration::from_millis(200),
+        "{:?}",
+        printed.elapsed
+    );
+    assert!(
+        printed.elapsed < Duration::from_secs(1),
+        "{:?}",
+        printed.elapsed
+    );
+}

@@ -11,7 +11,7 @@ use crate::usb::{PortStatus, TransportError, UsbTransport};
 use std::collections::VecDeque;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Bytes the printer buffers while it cannot print; beyond this, USB writes time out.
 pub const RECEIVE_BUFFER: usize = 4096;
@@ -39,7 +39,9 @@ pub enum Fault {
 struct State {
     paper: Paper,
     inbox: Vec<u8>,
-    outbox: VecDeque<u8>,
+    outbox: VecDeque<(Instant, u8)>,
+    dots_per_sec: Option<f64>,
+    busy_until: Instant,
     paper_left: Option<usize>,
     near_end: bool,
     paper_out: bool,
@@ -70,7 +72,7 @@ impl State {
         if let Some(i) = self.inbox.windows(clear.len()).rposition(|w| w == clear) {
             self.inbox.drain(..i + clear.len());
             self.paper.clear_line();
-            self.outbox.extend(CLEAR_BUFFERS_RESPONSE);
+            self.send_now(&CLEAR_BUFFERS_RESPONSE);
         }
     }
 
@@ -85,7 +87,7 @@ impl State {
                 let n = self.inbox[i + 2];
                 self.inbox.drain(i..i + 3);
                 let b = self.status_byte(n);
-                self.outbox.push_back(b);
+                self.send_now(&[b]);
             } else {
                 i += 1;
             }
@@ -126,13 +128,17 @@ impl State {
         match cmd {
             Command::StatusRequest(n) => {
                 let b = self.status_byte(n);
-                self.outbox.push_back(b);
+                self.send_now(&[b]);
             }
-            Command::ProcessId(id) => self.outbox.extend(process_id_response(id)),
+            Command::ProcessId(id) => {
+                // Sent once everything before it has come out of the printer.
+                let at = self.busy_until.max(Instant::now());
+                self.send_at(at, &process_id_response(id));
+            }
             Command::ClearBuffers => {
                 self.inbox.clear();
                 self.paper.clear_line();
-                self.outbox.extend(CLEAR_BUFFERS_RESPONSE);
+                self.send_now(&CLEAR_BUFFERS_RESPONSE);
             }
             cmd => match self.paper.execute(&cmd) {
                 Ok(fed) => self.consume(fed),
@@ -145,7 +151,28 @@ impl State {
         }
     }
 
+    /// Queues an answer on the IN endpoint, available from `at`, in time order.
+    fn send_at(&mut self, at: Instant, bytes: &[u8]) {
+        let pos = self
+            .outbox
+            .iter()
+            .rposition(|(t, _)| *t <= at)
+            .map_or(0, |i| i + 1);
+        for (i, b) in bytes.iter().enumerate() {
+            self.outbox.insert(pos + i, (at, *b));
+        }
+    }
+
+    /// Queues a real-time answer, available at once.
+    fn send_now(&mut self, bytes: &[u8]) {
+        self.send_at(Instant::now(), bytes);
+    }
+
     fn consume(&mut self, fed: usize) {
+        if let Some(rate) = self.dots_per_sec {
+            let start = self.busy_until.max(Instant::now());
+            self.busy_until = start + Duration::from_secs_f64(fed as f64 / rate);
+        }
         if let Some(left) = self.paper_left.as_mut() {
             *left = left.saturating_sub(fed);
             self.near_end |= *left < NEAR_END_DOTS;
@@ -213,6 +240,8 @@ impl SimPrinter {
             paper: Paper::new(usize::from(width.dots()), Glyphs::load(font)),
             inbox: Vec::new(),
             outbox: VecDeque::new(),
+            dots_per_sec: None,
+            busy_until: Instant::now(),
             paper_left: None,
             near_end: false,
             paper_out: false,
@@ -275,6 +304,13 @@ impl SimPrinter {
             Fault::StallAfter(bytes) => s.stall_after = Some(bytes),
             Fault::Slow(rate) => s.bytes_per_sec = Some(rate.max(1)),
         }
+    }
+
+    /// Makes printing take time, as on the real printer (a TM-T88VI feeds about 350 mm/s at 8
+    /// dots/mm): the process-ID response then comes when the paper has been fed. `None` prints
+    /// instantly (the default, for fast tests).
+    pub fn set_print_speed(&self, mm_per_sec: Option<u32>) {
+        self.lock().dots_per_sec = mm_per_sec.map(|v| f64::from(v) * 8.0);
     }
 
     /// Sets the near-end sensor as if the roll were nearly used up.
@@ -415,16 +451,26 @@ impl UsbTransport for SimTransport {
 
     fn read_bulk(&mut self, buf: &mut [u8], timeout: Duration) -> Result<usize, TransportError> {
         let mut s = self.lock()?;
-        if s.outbox.is_empty() {
+        let now = Instant::now();
+        let ready = s.outbox.iter().take_while(|(t, _)| *t <= now).count();
+        if ready == 0 {
+            let next = s
+                .outbox
+                .front()
+                .map(|(t, _)| t.saturating_duration_since(now));
             drop(s);
-            // Nothing to send: a real device would NAK until the timeout.
-            std::thread::sleep(timeout.min(Duration::from_millis(5)));
+            // Nothing to send yet: a real device NAKs until the timeout.
+            let nap = next
+                .unwrap_or(Duration::from_millis(5))
+                .min(timeout)
+                .min(Duration::from_millis(5));
+            std::thread::sleep(nap.max(Duration::from_micros(100)));
             return Err(TransportError::Timeout {
                 transferred: Some(0),
             });
         }
-        let n = buf.len().min(s.outbox.len());
-        for (slot, b) in buf.iter_mut().zip(s.outbox.drain(..n)) {
+        let n = buf.len().min(ready);
+        for (slot, (_, b)) in buf.iter_mut().zip(s.outbox.drain(..n)) {
             *slot = b;
         }
         Ok(n)
