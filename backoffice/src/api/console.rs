@@ -16,6 +16,7 @@ pub fn routes() -> Router<AppState> {
             "/staff/console/services/{id}",
             put(console_services::update),
         )
+        .route("/staff/console/counters", get(console_services::counters))
         .route("/staff/console/terminals", get(console_terminals::list))
         .route(
             "/staff/console/terminals/{id}/help-ack",

@@ -1,5 +1,6 @@
-//! Services as the console shows them (names for the queue table) and the supervisor's editor:
-//! texts, average processing time, walk-in hours, daily quota, closed today.
+//! Services as the console shows them (names for the queue table), the counters and who is at
+//! them, and the supervisor's editor: texts, average processing time, walk-in hours, daily
+//! quota, closed today.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -170,4 +171,39 @@ pub async fn update(
         .await?
         .ok_or_else(ApiError::internal)?;
     Ok(Json(view(updated, prefix)))
+}
+
+/// A counter and the staff logged in at it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CounterView {
+    pub id: String,
+    pub name: String,
+    /// Display names of the staff members working there now (empty: unstaffed).
+    pub staff: Vec<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/staff/console/counters", tag = "console", responses((status = 200, body = [CounterView])))]
+pub async fn counters(
+    State(state): State<AppState>,
+    s: StaffSession,
+) -> Result<Json<Vec<CounterView>>, ApiError> {
+    let occupancy = state
+        .db
+        .counter_occupancy(s.office_id(), state.clock.now_ms())
+        .await?;
+    let counters = state.db.counters(s.office_id()).await?;
+    Ok(Json(
+        counters
+            .into_iter()
+            .map(|c| CounterView {
+                staff: occupancy
+                    .iter()
+                    .filter(|(id, _)| *id == c.id)
+                    .map(|(_, name)| name.clone())
+                    .collect(),
+                id: c.id,
+                name: c.name,
+            })
+            .collect(),
+    ))
 }

@@ -39,7 +39,7 @@ pub const BODY_LIMIT: usize = 256 * 1024;
         staff::login, staff::logout, staff::me, staff::choose_counter, staff::queue_view, staff::call_next,
         staff::ticket_action, staff::terminals, staff::events, staff::all_terminals,
         public::ticket_status, public::healthz,
-        console_services::list, console_services::update, console_terminals::list, console_terminals::ack_help,
+        console_services::list, console_services::update, console_services::counters, console_terminals::list, console_terminals::ack_help,
         console_terminals::lock, console_terminals::unlock, console_stats::stats, console_stats::csv, console_stats::chart,
         console_calls::recent, console_calls::events, console_calls::ticket_events,
     ),

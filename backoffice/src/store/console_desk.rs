@@ -191,3 +191,23 @@ impl Db {
         Ok(done.rows_affected() == 1)
     }
 }
+
+impl Db {
+    /// Who is logged in at which counter of an office right now: (counter id, display name).
+    pub async fn counter_occupancy(
+        &self,
+        office_id: &str,
+        now: i64,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT DISTINCT ss.counter_id, s.display_name FROM staff_sessions ss \
+             JOIN staff s ON s.id = ss.staff_id JOIN counters c ON c.id = ss.counter_id \
+             WHERE c.office_id = $1 AND ss.expires_at > $2 ORDER BY ss.counter_id, s.display_name",
+        )
+        .bind(office_id)
+        .bind(now)
+        .fetch_all(self.read())
+        .await?;
+        Ok(rows)
+    }
+}

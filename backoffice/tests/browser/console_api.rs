@@ -385,3 +385,27 @@ async fn only_supervisors_edit_services() {
         StatusCode::BAD_REQUEST
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn counters_show_who_works_there() {
+    let office = Office::start().await;
+    let anna = office.staff("schalter1").await;
+    let (_, list) = anna.get("/api/v1/staff/console/counters").await;
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["staff"].as_array().unwrap().is_empty())
+    );
+    anna.post("/api/v1/staff/counter", json!({ "counter_id": "platz-3" }))
+        .await;
+    let (_, list) = anna.get("/api/v1/staff/console/counters").await;
+    let platz3 = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "platz-3")
+        .unwrap();
+    assert_eq!(platz3["staff"], json!(["Anna Becker"]));
+    assert_eq!(platz3["name"], "Platz 3");
+}

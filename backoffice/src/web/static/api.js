@@ -51,10 +51,11 @@ BT.live = function (url, handlers, onState) {
       if (source.readyState === EventSource.CLOSED && !stopped) {
         clearTimeout(timer);
         timer = setTimeout(connect, 3000);
+        if (handlers.closed) handlers.closed();
       }
     });
     for (const [name, fn] of Object.entries(handlers)) {
-      if (name === "open") continue;
+      if (name === "open" || name === "closed") continue;
       source.addEventListener(name, (event) => {
         let data = null;
         try { data = JSON.parse(event.data); } catch (e) { data = null; }

@@ -116,11 +116,26 @@
     if (played && played.catch) played.catch(() => { if (!P.soundBlocked) { P.soundBlocked = true; renderHelp(); } });
   }
 
+  async function loadCounters() {
+    try {
+      const counters = await BT.call("GET", "/api/v1/staff/console/counters");
+      const list = $("counters");
+      list.replaceChildren();
+      for (const c of counters) {
+        const li = BT.el("li", "counter-row" + (c.staff.length ? " staffed" : ""));
+        li.dataset.counter = c.id;
+        li.append(BT.el("strong", "", c.name), BT.el("span", "", c.staff.length ? c.staff.join(", ") : BT.t("counters.free")));
+        list.append(li);
+      }
+    } catch (e) { if (e.status === 401) BT.sessionEnded(); }
+  }
+  BT.loadCounters = loadCounters;
+
   BT.loadTerminals = async function () {
     try {
       P.terminals = await BT.call("GET", "/api/v1/staff/console/terminals");
       BT.renderTerminals();
-    } catch (e) { if (e.status !== 401) BT.showError(e); }
+    } catch (e) { if (e.status === 401) BT.sessionEnded(); else BT.showError(e); }
   };
 
   async function loadStats() {
@@ -192,8 +207,15 @@
 
   BT.startPanels = function () {
     BT.loadTerminals();
-    // Heartbeats that stop produce no event: look again every few seconds.
+    loadCounters();
+    // Heartbeats that stop produce no event, nor does a colleague taking a counter: look again
+    // every few seconds.
     clearInterval(P.poll);
-    P.poll = setInterval(BT.loadTerminals, 4000);
+    P.poll = setInterval(() => { BT.loadTerminals(); loadCounters(); }, 4000);
+  };
+  BT.stopPanels = function () {
+    clearInterval(P.poll);
+    P.poll = null;
+    if (P.alarm) { clearInterval(P.alarm); P.alarm = null; }
   };
 })();

@@ -44,7 +44,7 @@
     try {
       await BT.call("POST", `/api/v1/staff/tickets/${id}/${action}`, body || {});
       await loadQueue();
-    } catch (e) { showError(e); }
+    } catch (e) { handleAuth(e); }
   }
 
   async function callNext() {
@@ -52,7 +52,7 @@
       const t = await BT.call("POST", "/api/v1/staff/call-next", {});
       BT.toast(`${t.display_number} ${BT.t("toast.called")} ${counterName(t.counter_id)}`);
       await loadQueue();
-    } catch (e) { showError(e); }
+    } catch (e) { handleAuth(e); }
   }
 
   function myTicket() {
@@ -164,8 +164,13 @@
       called: (d) => d && BT.toast(`${d.display_number} ${BT.t("toast.called")} ${d.counter}`),
       terminal: () => BT.loadTerminals && BT.loadTerminals(),
       resync: () => { scheduleReload(); if (BT.loadTerminals) BT.loadTerminals(); },
+      // The server refused the stream: find out whether the session is still valid.
+      closed: () => BT.call("GET", "/api/v1/staff/me").catch(handleAuth),
     }, setLive);
   }
+
+  // The session ended (expired, logged out elsewhere): back to the login form.
+  BT.sessionEnded = showLogin;
 
   function handleAuth(e) {
     if (e && e.status === 401) showLogin();
@@ -175,6 +180,7 @@
   function showLogin() {
     if (S.stream) S.stream.close();
     S.stream = null;
+    if (BT.stopPanels) BT.stopPanels();
     $("app").classList.add("hidden");
     $("login").classList.remove("hidden");
     $("login-user").focus();
