@@ -2,7 +2,7 @@
 
 use super::{Align, BuildError, EscPos, Job, codepage};
 use crate::ticket::Ticket;
-use qrcode::{EcLevel, QrCode};
+use qrcode::EcLevel;
 use thiserror::Error;
 
 /// Paper roll width, which fixes the printable dots and the Font A columns (12 dots each).
@@ -77,9 +77,11 @@ pub enum RenderError {
 /// The dots per QR module for `payload`: as large as allowed while the symbol (with its
 /// four-module quiet zone) takes at most three quarters of the paper width, never below 2.
 pub fn qr_module_size(payload: &[u8], paper: PaperWidth) -> Result<u8, RenderError> {
-    let code =
-        QrCode::with_error_correction_level(payload, EcLevel::M).map_err(RenderError::QrEncode)?;
-    let modules = u16::try_from(code.width() + 8).unwrap_or(u16::MAX);
+    // Only the symbol size is needed: encode the data (choosing the version the way the
+    // printer's firmware does) without building and masking the whole symbol.
+    let bits = qrcode::bits::encode_auto(payload, EcLevel::M).map_err(RenderError::QrEncode)?;
+    let width = u16::try_from(bits.version().width()).unwrap_or(u16::MAX);
+    let modules = width.saturating_add(8);
     let fit = u8::try_from(paper.dots() * 3 / 4 / modules).unwrap_or(u8::MAX);
     let size = fit.min(paper.max_qr_module());
     if size < 2 {
