@@ -22,7 +22,11 @@ pub fn escape(text: &str) -> String {
 /// A vertical bar chart: one bar per label, values in `unit`, the title on top.
 pub fn bar_chart(title: &str, labels: &[String], values: &[f64], unit: &str) -> String {
     let (width, height, left, bottom, top) = (640.0_f64, 280.0_f64, 44.0, 56.0, 34.0);
-    let max = values.iter().copied().fold(0.0_f64, f64::max).max(1.0);
+    // Round the scale up to a multiple of 4 so the five grid lines get whole numbers.
+    let max = (values.iter().copied().fold(0.0_f64, f64::max) / 4.0)
+        .ceil()
+        .max(1.0)
+        * 4.0;
     let n = labels.len().max(1) as f64;
     let slot = (width - left - 10.0) / n;
     let plot = height - bottom - top;

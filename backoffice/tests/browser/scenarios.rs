@@ -179,6 +179,35 @@ async fn call_next_reaches_display_and_phone_and_faults_reach_the_console() {
     );
     screenshot(&phone, "phone-waiting.png").await;
 
+    // Keyboard: B starts serving the called person, F finishes; then the statistics.
+    let body = console.find(Locator::Css("body")).await.unwrap();
+    body.send_keys("b").await.unwrap();
+    let serving = "return !!document.querySelector('#mine .status-in_service')";
+    until(&console, 5, "the visit in service", serving).await;
+    body.send_keys("f").await.unwrap();
+    until(
+        &console,
+        5,
+        "nobody at my counter",
+        "return !document.querySelector('#mine .mine-number')",
+    )
+    .await;
+    console
+        .find(Locator::Css("#tab-stats"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let charts = "return [...document.querySelectorAll('#stats-charts img')].filter(i => i.complete && i.naturalWidth > 0).length === 3";
+    until(&console, 10, "three charts", charts).await;
+    let summary = text(&console, "#stats-summary").await;
+    assert!(
+        summary.contains("Erledigt1"),
+        "one finished visit: {summary}"
+    );
+    screenshot(&console, "console-stats.png").await;
+
     for c in [display, console, phone] {
         c.close().await.unwrap();
     }
@@ -241,6 +270,17 @@ async fn two_counters_pressing_next_together_get_different_people() {
         both.join(",")
     );
     until(&anna, 5, "both calls in Anna's queue", &script).await;
+    // English is one click away.
+    murat
+        .find(Locator::Css("#lang-toggle"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(text(&murat, "#btn-next").await, "Call next person");
+    assert_eq!(text(&anna, "#btn-next").await, "Nächste Person aufrufen");
+
     for c in [anna, murat] {
         c.close().await.unwrap();
     }

@@ -163,11 +163,11 @@
       }
       const charts = $("stats-charts");
       charts.replaceChildren();
-      const stamp = Date.now();
       for (const c of ["hourly", "waits", "processing"]) {
         const img = BT.el("img", "chart");
         img.alt = c;
-        img.src = `/api/v1/staff/console/stats/charts/${c}${qs ? qs + "&" : "?"}t=${stamp}`;
+        // Answers are never cached, and the element is new: the chart is fetched afresh.
+        img.src = `/api/v1/staff/console/stats/charts/${c}${qs}`;
         charts.append(img);
       }
     } catch (e) { BT.showError(e); }
