@@ -67,7 +67,7 @@ fn start_pcscd() -> (OwnPcscd, u16) {
         .spawn()
         .expect("pcscd starts");
     let own = OwnPcscd(child);
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + Duration::from_secs(30);
     while !(Path::new(SOCKET).exists() && pcscd_running()) {
         assert!(
             Instant::now() < deadline,
@@ -78,9 +78,9 @@ fn start_pcscd() -> (OwnPcscd, u16) {
     (own, port)
 }
 
-/// Collects events until one matches `want`, for at most 10 s.
+/// Collects events until one matches `want`, for at most 30 s.
 fn until(w: &mut CardWatcher, want: impl Fn(&CardEvent) -> bool) -> Vec<CardEvent> {
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + Duration::from_secs(30);
     let mut seen = Vec::new();
     while Instant::now() < deadline {
         let events = w.wait(Duration::from_millis(200)).expect("pcscd answers");
@@ -101,7 +101,7 @@ fn readers_cards_and_the_reader_service_going_away() {
         let (child, port) = start_pcscd();
         (Some(child), port)
     };
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + Duration::from_secs(30);
     let mut w = loop {
         match CardWatcher::new() {
             Ok(w) => break w,
@@ -175,7 +175,7 @@ fn readers_cards_and_the_reader_service_going_away() {
 
     if let Some(pcscd) = own {
         drop(pcscd);
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             match w.wait(Duration::from_millis(200)) {
                 Err(CardError::NoService(_)) => break,

@@ -19,8 +19,8 @@ static QUICK_GENERIC: PrinterModel = PrinterModel {
 fn timeouts() -> Timeouts {
     Timeouts {
         transfer: Duration::from_millis(300),
-        status: Duration::from_millis(100),
-        completion: Duration::from_millis(300),
+        status: Duration::from_secs(1),
+        completion: Duration::from_secs(3),
         poll: Duration::from_millis(20),
     }
 }

@@ -158,3 +158,46 @@ fn serial_scanner_over_a_pty_frames_by_crlf_and_by_pause_and_rejects_garbage() {
         Err(ScanError::Garbage { .. })
     ));
 }
+
+#[tokio::test]
+async fn scanner_thread_forwards_scans_and_reports_a_missing_scanner() {
+    use devices::health::DeviceState;
+    use devices::scanner::watch::{ScannerEvent, ScannerSource, spawn_scanner};
+
+    let framing = Framing {
+        inter_key_timeout: Duration::from_millis(50),
+        max_len: 256,
+    };
+    let (mut missing, _t) = spawn_scanner(
+        ScannerSource::Serial {
+            path: "/dev/ttyACM-not-there".into(),
+        },
+        framing,
+        Duration::from_millis(50),
+    )
+    .expect("thread starts");
+    match missing.recv().await {
+        Some(ScannerEvent::Health(e)) => assert_eq!(e.state, DeviceState::Absent),
+        other => panic!("{other:?}"),
+    }
+    drop(missing);
+
+    let mut sim = SimSerialScanner::new().expect("pty");
+    let (mut events, _t) = spawn_scanner(
+        ScannerSource::Serial {
+            path: sim.path().into(),
+        },
+        framing,
+        Duration::from_millis(50),
+    )
+    .expect("thread starts");
+    match events.recv().await {
+        Some(ScannerEvent::Health(e)) => assert_eq!(e.state, DeviceState::Ready),
+        other => panic!("{other:?}"),
+    }
+    sim.send(b"A017\r").expect("sent");
+    match tokio::time::timeout(Duration::from_secs(5), events.recv()).await {
+        Ok(Some(ScannerEvent::Scan(s))) => assert_eq!(s.text, "A017"),
+        other => panic!("{other:?}"),
+    }
+}

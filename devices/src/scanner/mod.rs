@@ -5,6 +5,7 @@
 pub mod evdev;
 pub mod keymap;
 pub mod serial;
+pub mod watch;
 
 use std::time::Duration;
 use thiserror::Error;
