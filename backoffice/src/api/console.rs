@@ -6,7 +6,7 @@ use axum::Router;
 use axum::routing::{get, post, put};
 
 use super::AppState;
-use super::{console_calls, console_services, console_stats, console_terminals};
+use super::{console_calls, console_office, console_services, console_stats, console_terminals};
 
 /// Routes nested under `/api/v1`.
 pub fn routes() -> Router<AppState> {
@@ -17,6 +17,10 @@ pub fn routes() -> Router<AppState> {
             put(console_services::update),
         )
         .route("/staff/console/counters", get(console_services::counters))
+        .route(
+            "/staff/console/office",
+            get(console_office::get_settings).put(console_office::put_settings),
+        )
         .route("/staff/console/terminals", get(console_terminals::list))
         .route(
             "/staff/console/terminals/{id}/help-ack",

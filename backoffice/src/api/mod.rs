@@ -4,6 +4,7 @@
 pub mod console;
 pub mod console_calls;
 pub mod console_charts;
+pub mod console_office;
 pub mod console_services;
 pub mod console_stats;
 pub mod console_terminals;
@@ -39,7 +40,7 @@ pub const BODY_LIMIT: usize = 256 * 1024;
         staff::login, staff::logout, staff::me, staff::choose_counter, staff::queue_view, staff::call_next,
         staff::ticket_action, staff::terminals, staff::events, staff::all_terminals,
         public::ticket_status, public::healthz,
-        console_services::list, console_services::update, console_services::counters, console_terminals::list, console_terminals::ack_help,
+        console_services::list, console_services::update, console_services::counters, console_office::get_settings, console_office::put_settings, console_terminals::list, console_terminals::ack_help,
         console_terminals::lock, console_terminals::unlock, console_stats::stats, console_stats::csv, console_stats::chart,
         console_calls::recent, console_calls::events, console_calls::ticket_events,
     ),

@@ -211,3 +211,19 @@ impl Db {
         Ok(rows)
     }
 }
+
+impl Db {
+    /// Replaces an office's rules (a supervisor's edit of thresholds and call limits).
+    pub async fn update_office_rules(
+        &self,
+        id: &str,
+        rules: &crate::domain::OfficeRules,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query("UPDATE offices SET rules_json = $1 WHERE id = $2")
+            .bind(serde_json::to_string(rules)?)
+            .bind(id)
+            .execute(self.write())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}

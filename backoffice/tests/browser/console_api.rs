@@ -409,3 +409,56 @@ async fn counters_show_who_works_there() {
     assert_eq!(platz3["staff"], json!(["Anna Becker"]));
     assert_eq!(platz3["name"], "Platz 3");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn supervisors_set_the_traffic_light_thresholds() {
+    let office = Office::start().await;
+    office.walk_in("anmeldung").await;
+    office.walk_in("anmeldung").await;
+    let anna = office.staff("schalter1").await;
+    let lead = office.staff("leitung").await;
+    let light = |q: &Value| {
+        q["lights"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["service_id"] == "anmeldung")
+            .unwrap()["light"]
+            .clone()
+    };
+    assert_eq!(light(&anna.get("/api/v1/staff/queue").await.1), "green");
+    let settings = json!({ "traffic_light": [0, 1], "max_calls": 2 });
+    assert_eq!(
+        anna.send(
+            reqwest::Method::PUT,
+            "/api/v1/staff/console/office",
+            settings.clone()
+        )
+        .await
+        .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        lead.send(
+            reqwest::Method::PUT,
+            "/api/v1/staff/console/office",
+            settings.clone()
+        )
+        .await
+        .0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        light(&anna.get("/api/v1/staff/queue").await.1),
+        "red",
+        "two waiting is above yellow = 1"
+    );
+    assert_eq!(anna.get("/api/v1/staff/console/office").await.1, settings);
+    let bad = json!({ "traffic_light": [5, 5], "max_calls": 2 });
+    assert_eq!(
+        lead.send(reqwest::Method::PUT, "/api/v1/staff/console/office", bad)
+            .await
+            .0,
+        StatusCode::BAD_REQUEST
+    );
+}

@@ -174,7 +174,28 @@
   }
   $("stats-form").addEventListener("submit", (e) => { e.preventDefault(); loadStats(); });
 
+  async function loadOffice() {
+    try {
+      const o = await BT.call("GET", "/api/v1/staff/console/office");
+      $("tl-green").value = o.traffic_light[0];
+      $("tl-yellow").value = o.traffic_light[1];
+      $("max-calls").value = o.max_calls;
+      for (const id of ["tl-green", "tl-yellow", "max-calls"]) $(id).disabled = !isSupervisor();
+      $("office-form").querySelector("button").disabled = !isSupervisor();
+    } catch (e) { BT.showError(e); }
+  }
+  $("office-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const settings = { traffic_light: [Number($("tl-green").value), Number($("tl-yellow").value)], max_calls: Number($("max-calls").value) };
+    try {
+      await BT.call("PUT", "/api/v1/staff/console/office", settings);
+      BT.toast(BT.t("settings.saved"));
+      await BT.loadQueue();
+    } catch (err) { BT.toast(err.message); }
+  });
+
   function renderSettings() {
+    loadOffice();
     const body = $("settings-body");
     body.replaceChildren();
     const editable = isSupervisor();
