@@ -164,3 +164,21 @@ fn unplugged_printer_fails_every_transfer_until_reopened() {
     assert_eq!(status(&mut t2, 1), 0x12);
     assert!(t.write_bulk(b"x", T).is_err(), "the old handle stays dead");
 }
+
+#[test]
+fn a_day_of_demo_tickets_keeps_the_paper_strip_bounded() {
+    let sim = SimPrinter::new(PaperWidth::Mm58);
+    let mut t = sim.open().expect("plugged in");
+    let job = render_ticket(&Ticket::sample(), PaperWidth::Mm58).expect("renders");
+    for _ in 0..300 {
+        t.write_bulk(&job.bytes, T).expect("accepted");
+    }
+    assert_eq!(
+        sim.printed().len(),
+        200,
+        "the text log keeps the last 200 tickets"
+    );
+    let png = sim.png().expect("PNG");
+    let height = u32::from_be_bytes(png[20..24].try_into().expect("IHDR height"));
+    assert!(height < 21_000, "strip of {height} dots");
+}

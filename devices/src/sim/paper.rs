@@ -11,6 +11,11 @@ use thiserror::Error;
 const DEFAULT_SPACING: usize = 30;
 /// Distance from the print line to the cutter, fed before every cut.
 const CUTTER_FEED: usize = 60;
+/// Paper kept for the PNG, in dots (about 25 tickets): older tickets are torn off, so a demo
+/// terminal can print all day without its memory growing.
+const KEEP_DOTS: usize = 20_000;
+/// Printed tickets kept in the text log.
+const KEEP_TICKETS: usize = 200;
 
 /// A valid command the engine cannot carry out where it stands.
 #[derive(Debug, Clone, Error, PartialEq, Eq)]
@@ -313,7 +318,26 @@ impl Paper {
             Command::StatusRequest(_) | Command::ProcessId(_) => {}
             Command::ClearBuffers => self.line.clear(),
         }
-        Ok(self.length() - before)
+        let fed = self.length() - before;
+        if matches!(cmd, Command::Cut { .. }) {
+            self.tear_off_old();
+        }
+        Ok(fed)
+    }
+
+    /// Drops the oldest tickets beyond what is kept.
+    fn tear_off_old(&mut self) {
+        while self.length() > KEEP_DOTS && self.cuts.len() > 1 {
+            let (y, _) = self.cuts.remove(0);
+            self.dots.drain(..y * self.width);
+            for cut in &mut self.cuts {
+                cut.0 -= y;
+            }
+        }
+        if self.tickets.len() > KEEP_TICKETS {
+            let excess = self.tickets.len() - KEEP_TICKETS;
+            self.tickets.drain(..excess);
+        }
     }
 
     fn print_qr(&mut self) -> Result<(), ExecError> {
