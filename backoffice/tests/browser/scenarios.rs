@@ -178,6 +178,22 @@ async fn call_next_reaches_display_and_phone_and_faults_reach_the_console() {
         "{facts}"
     );
     screenshot(&phone, "phone-waiting.png").await;
+    // The visitor picks Arabic: the page turns right-to-left.
+    phone
+        .find(Locator::Css("#lang-select option[value='ar']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(
+        &phone,
+        5,
+        "the Arabic page",
+        "return document.documentElement.dir === 'rtl'",
+    )
+    .await;
+    assert_eq!(text(&phone, "#label-number").await, "رقمك");
 
     // Keyboard: B starts serving the called person, F finishes; then the statistics.
     let body = console.find(Locator::Css("body")).await.unwrap();
