@@ -180,5 +180,5 @@ fn a_day_of_demo_tickets_keeps_the_paper_strip_bounded() {
     );
     let png = sim.png().expect("PNG");
     let height = u32::from_be_bytes(png[20..24].try_into().expect("IHDR height"));
-    assert!(height < 21_000, "strip of {height} dots");
+    assert!(height < 13_000, "strip of {height} dots");
 }

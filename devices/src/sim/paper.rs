@@ -11,9 +11,9 @@ use thiserror::Error;
 const DEFAULT_SPACING: usize = 30;
 /// Distance from the print line to the cutter, fed before every cut.
 const CUTTER_FEED: usize = 60;
-/// Paper kept for the PNG, in dots (about 25 tickets): older tickets are torn off, so a demo
+/// Paper kept for the PNG, in dots (about 16 tickets): older tickets are torn off, so a demo
 /// terminal can print all day without its memory growing.
-const KEEP_DOTS: usize = 20_000;
+const KEEP_DOTS: usize = 12_000;
 /// Printed tickets kept in the text log.
 const KEEP_TICKETS: usize = 200;
 
