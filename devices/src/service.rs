@@ -19,10 +19,12 @@ pub enum Request {
     /// Print a ticket and report the outcome.
     PrintTicket {
         /// The ticket.
-        ticket: Ticket,
+        ticket: Box<Ticket>,
         /// Where the outcome goes.
         reply: oneshot::Sender<Result<Printed, PrintError>>,
     },
+    /// A USB device came or went: check the printer now instead of at the next poll.
+    Rescan,
 }
 
 /// A request that was not accepted.
@@ -55,7 +57,10 @@ impl DeviceHandle {
             return Err(ServiceError::Busy);
         }
         let (reply, rx) = oneshot::channel();
-        match self.tx.try_send(Request::PrintTicket { ticket, reply }) {
+        match self.tx.try_send(Request::PrintTicket {
+            ticket: Box::new(ticket),
+            reply,
+        }) {
             Ok(()) => Ok(rx),
             Err(e) => {
                 self.printing.store(false, Ordering::Release);
@@ -96,7 +101,7 @@ fn run<C: Connector>(
                 }
                 link.take_events()
             }
-            Err(RecvTimeoutError::Timeout) => link.poll(),
+            Ok(Request::Rescan) | Err(RecvTimeoutError::Timeout) => link.poll(),
             Err(RecvTimeoutError::Disconnected) => return,
         };
         for e in news {
@@ -107,13 +112,48 @@ fn run<C: Connector>(
     }
 }
 
+impl DeviceHandle {
+    /// Asks the device thread to check the printer now (after a USB hotplug notice). Dropped
+    /// silently when the thread is busy: it polls anyway.
+    pub fn rescan(&self) {
+        let _ = self.tx.try_send(Request::Rescan);
+    }
+}
+
+/// Forwards USB hotplug notices to the device thread, where libusb offers them; without
+/// hotplug (or usbfs) the periodic poll alone notices replugging. The thread ends at the first
+/// notice after the device thread has stopped.
+pub fn forward_hotplug(handle: DeviceHandle) -> Option<JoinHandle<()>> {
+    let watcher = match crate::usb::hotplug::HotplugWatcher::start() {
+        Ok(Some(w)) => w,
+        Ok(None) => return None,
+        Err(e) => {
+            tracing::info!(error = %e, "no USB hotplug notices; polling only");
+            return None;
+        }
+    };
+    std::thread::Builder::new()
+        .name("usb-hotplug-forward".into())
+        .spawn(move || {
+            loop {
+                if watcher.next(Duration::from_secs(1)).is_some()
+                    && let Err(TrySendError::Disconnected(_)) = handle.tx.try_send(Request::Rescan)
+                {
+                    return;
+                }
+            }
+        })
+        .ok()
+}
+
 impl DeviceService {
     /// Starts the device thread over `link`, polling health every `poll_every`.
     pub fn spawn<C: Connector + 'static>(
         link: PrinterLink<C>,
         poll_every: Duration,
     ) -> std::io::Result<Self> {
-        let (tx, rx) = sync_channel(1);
+        // Room for the one ticket allowed in flight plus a few rescans.
+        let (tx, rx) = sync_channel(4);
         let (events_tx, events) = mpsc::unbounded_channel();
         let printing = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&printing);

@@ -65,3 +65,21 @@ async fn a_second_ticket_while_one_is_printing_is_refused_not_queued() {
         .expect("free again");
     assert!(again.await.expect("answered").is_ok());
 }
+
+#[tokio::test]
+async fn rescan_checks_the_printer_at_once_and_hotplug_forwarding_is_optional() {
+    let sim = SimPrinter::new(PaperWidth::Mm80);
+    let link = PrinterLink::new(sim.clone(), PaperWidth::Mm80, Timeouts::default());
+    let mut service = DeviceService::spawn(link, Duration::from_secs(3600)).expect("thread starts");
+    // Without usbfs (as in CI) there is nothing to forward; the poll does the work.
+    let _forwarder = devices::service::forward_hotplug(service.handle.clone());
+    service.handle.rescan();
+    assert_eq!(
+        next_state(&mut service).await,
+        DeviceState::Ready,
+        "no hour-long wait for the poll"
+    );
+    sim.unplug();
+    service.handle.rescan();
+    assert_eq!(next_state(&mut service).await, DeviceState::Absent);
+}
