@@ -66,8 +66,19 @@ impl InputEvent {
 /// The scanner device failed (as opposed to a bad scan).
 #[derive(Debug, Error)]
 pub enum ScannerDeviceError {
+    /// The device node does not exist.
+    #[error("no scanner at {path}: check its USB cable and the path in the terminal configuration")]
+    Missing {
+        /// The node.
+        path: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
     /// The device node cannot be opened.
-    #[error("cannot open {path}: install the udev rule that gives the kiosk user the scanner")]
+    #[error(
+        "cannot open {path}: install the udev rule 70-buergerterminal-devices.rules with the scanner's VID:PID"
+    )]
     Open {
         /// The node.
         path: PathBuf,
@@ -148,9 +159,13 @@ pub struct KeyboardScanner<R> {
 impl KeyboardScanner<File> {
     /// Opens the evdev node (e.g. `/dev/input/by-id/usb-…-event-kbd`) and grabs it.
     pub fn open(path: &Path, config: KeyboardConfig) -> Result<Self, ScannerDeviceError> {
-        let file = File::open(path).map_err(|source| ScannerDeviceError::Open {
-            path: path.into(),
-            source,
+        let file = File::open(path).map_err(|source| {
+            let path = path.into();
+            if source.kind() == std::io::ErrorKind::NotFound {
+                ScannerDeviceError::Missing { path, source }
+            } else {
+                ScannerDeviceError::Open { path, source }
+            }
         })?;
         let fd = file.as_raw_fd();
         // SAFETY: `fd` is an open evdev descriptor owned by `file`; EVIOCGRAB takes an int.

@@ -90,7 +90,9 @@ pub enum TransportError {
         endpoint: u8,
     },
     /// The process may not open the device node.
-    #[error("no permission on {path}: install the udev rule for the terminal's devices")]
+    #[error(
+        "no permission on {path}: install the udev rule 70-buergerterminal-devices.rules (devices/udev/)"
+    )]
     Permission {
         /// The device node, e.g. `/dev/bus/usb/001/007`.
         path: String,
