@@ -233,7 +233,17 @@ fn a_transfer_cut_off_inside_the_qr_data_does_not_swallow_the_next_ticket() {
     // Accept exactly up to ten bytes into the QR payload within the 300 ms transfer timeout.
     let rate = u32::try_from((store + 3 + 10) * 1000 / 300).expect("small");
     sim.inject(Fault::Slow(rate));
-    p.print_ticket(&Ticket::sample()).expect_err("too slow");
+    let err = p.print_ticket(&Ticket::sample()).expect_err("too slow");
+    assert!(
+        matches!(
+            err,
+            PrintError::Failed {
+                status_after: Some(_),
+                ..
+            }
+        ),
+        "the status after the failure is still readable: {err:?}"
+    );
     sim.inject(Fault::Slow(10_000_000));
     p.print_ticket(&Ticket::sample())
         .expect("next ticket prints whole");

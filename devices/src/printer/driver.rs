@@ -416,10 +416,12 @@ impl<T: UsbTransport> TicketPrinter<T> {
         source: Option<TransportError>,
     ) -> PrintError {
         let gone = reason == FailReason::Unplugged;
-        let status_after = if gone { None } else { self.status().ok() };
+        // Clear first: an unfinished command left by a cut-off transfer would otherwise take
+        // the status request for its data.
         if !gone && self.model.clear_buffers {
             self.clear_buffers();
         }
+        let status_after = if gone { None } else { self.status().ok() };
         // A stopped printer explains a timeout better than the timeout does.
         let reason = match (reason, status_after.and_then(|s| s.problem())) {
             (FailReason::TransferTimeout | FailReason::NotConfirmed, Some(p)) => {
