@@ -9,58 +9,30 @@ pub const CONSOLE_HTML: &str = include_str!("static/console.html");
 pub const DISPLAY_HTML: &str = include_str!("static/display.html");
 pub const PHONE_HTML: &str = include_str!("static/phone.html");
 
+const CSS: &str = "text/css; charset=utf-8";
+const JS: &str = "text/javascript; charset=utf-8";
+
 /// Static files by name: content type and body.
 const FILES: &[(&str, &str, &str)] = &[
-    (
-        "common.css",
-        "text/css; charset=utf-8",
-        include_str!("static/common.css"),
-    ),
-    (
-        "console.css",
-        "text/css; charset=utf-8",
-        include_str!("static/console.css"),
-    ),
-    (
-        "display.css",
-        "text/css; charset=utf-8",
-        include_str!("static/display.css"),
-    ),
-    (
-        "phone.css",
-        "text/css; charset=utf-8",
-        include_str!("static/phone.css"),
-    ),
-    (
-        "i18n.js",
-        "text/javascript; charset=utf-8",
-        include_str!("static/i18n.js"),
-    ),
-    (
-        "api.js",
-        "text/javascript; charset=utf-8",
-        include_str!("static/api.js"),
-    ),
-    (
-        "console.js",
-        "text/javascript; charset=utf-8",
-        include_str!("static/console.js"),
-    ),
+    ("common.css", CSS, include_str!("static/common.css")),
+    ("console.css", CSS, include_str!("static/console.css")),
+    ("display.css", CSS, include_str!("static/display.css")),
+    ("phone.css", CSS, include_str!("static/phone.css")),
+    ("i18n.js", JS, include_str!("static/i18n.js")),
+    ("api.js", JS, include_str!("static/api.js")),
+    ("console.js", JS, include_str!("static/console.js")),
     (
         "console-panels.js",
-        "text/javascript; charset=utf-8",
+        JS,
         include_str!("static/console-panels.js"),
     ),
     (
-        "display.js",
-        "text/javascript; charset=utf-8",
-        include_str!("static/display.js"),
+        "console-settings.js",
+        JS,
+        include_str!("static/console-settings.js"),
     ),
-    (
-        "phone.js",
-        "text/javascript; charset=utf-8",
-        include_str!("static/phone.js"),
-    ),
+    ("display.js", JS, include_str!("static/display.js")),
+    ("phone.js", JS, include_str!("static/phone.js")),
 ];
 
 static CHIME: LazyLock<Vec<u8>> = LazyLock::new(super::sound::chime);

@@ -43,7 +43,7 @@ async fn call_next_reaches_display_and_phone_and_faults_reach_the_console() {
     log_in(&console, &base, "schalter1", "demo-schalter1", "platz-1").await;
     until(
         &console,
-        5,
+        15,
         "three waiting tickets",
         "return document.querySelectorAll('#queue-body tr.status-waiting').length === 3",
     )
@@ -51,7 +51,7 @@ async fn call_next_reaches_display_and_phone_and_faults_reach_the_console() {
     assert_eq!(
         until(
             &console,
-            5,
+            15,
             "traffic lights",
             "return document.querySelectorAll('#lights .light-green').length"
         )
@@ -71,7 +71,7 @@ async fn call_next_reaches_display_and_phone_and_faults_reach_the_console() {
         .unwrap();
     let mine = until(
         &console,
-        5,
+        15,
         "the called ticket at my counter",
         "const e = document.querySelector('#mine .mine-number'); return e && e.textContent",
     )
@@ -85,7 +85,7 @@ async fn call_next_reaches_display_and_phone_and_faults_reach_the_console() {
     // The waiting room sees it within a second or two.
     until(
         &display,
-        5,
+        15,
         "the call on the display",
         &format!("return document.querySelector('#current-number').textContent === '{first}'"),
     )
@@ -112,7 +112,7 @@ async fn call_next_reaches_display_and_phone_and_faults_reach_the_console() {
         .to_owned();
     let shown =
         format!("return document.querySelector('#current-number').textContent === '{second}'");
-    until(&display, 5, "the second call on the display", &shown).await;
+    until(&display, 15, "the second call on the display", &shown).await;
     assert_eq!(text(&display, "#current-counter").await, "Platz 2");
     assert_eq!(
         text(&display, "#history li .number").await,
@@ -143,7 +143,7 @@ async fn call_next_reaches_display_and_phone_and_faults_reach_the_console() {
         .click()
         .await
         .unwrap();
-    until(&console, 5, "the acknowledged help request", "return !document.body.classList.contains('help-ringing') && !!document.querySelector('.help-alert.acked')").await;
+    until(&console, 15, "the acknowledged help request", "return !document.body.classList.contains('help-ringing') && !!document.querySelector('.help-alert.acked')").await;
 
     // The visitor's phone shows the counter.
     let phone = driver.browser().await;
@@ -151,7 +151,7 @@ async fn call_next_reaches_display_and_phone_and_faults_reach_the_console() {
     phone.goto(&format!("{base}/t/{token}")).await.unwrap();
     let called = until(
         &phone,
-        5,
+        15,
         "the call on the phone",
         "const e = document.querySelector('#called:not(.hidden)'); return e && e.textContent",
     )
@@ -171,7 +171,7 @@ async fn call_next_reaches_display_and_phone_and_faults_reach_the_console() {
         .await
         .unwrap();
     let facts = "return document.querySelectorAll('#facts dt').length >= 3";
-    until(&phone, 5, "the waiting facts", facts).await;
+    until(&phone, 15, "the waiting facts", facts).await;
     let facts = text(&phone, "#facts").await;
     assert!(
         facts.contains("Personen vor Ihnen") && facts.contains("Min."),
@@ -188,7 +188,7 @@ async fn call_next_reaches_display_and_phone_and_faults_reach_the_console() {
         .unwrap();
     until(
         &phone,
-        5,
+        15,
         "the Arabic page",
         "return document.documentElement.dir === 'rtl'",
     )
@@ -199,11 +199,11 @@ async fn call_next_reaches_display_and_phone_and_faults_reach_the_console() {
     let body = console.find(Locator::Css("body")).await.unwrap();
     body.send_keys("b").await.unwrap();
     let serving = "return !!document.querySelector('#mine .status-in_service')";
-    until(&console, 5, "the visit in service", serving).await;
+    until(&console, 15, "the visit in service", serving).await;
     body.send_keys("f").await.unwrap();
     until(
         &console,
-        5,
+        15,
         "nobody at my counter",
         "return !document.querySelector('#mine .mine-number')",
     )
@@ -216,7 +216,7 @@ async fn call_next_reaches_display_and_phone_and_faults_reach_the_console() {
         .await
         .unwrap();
     let charts = "return [...document.querySelectorAll('#stats-charts img')].filter(i => i.complete && i.naturalWidth > 0).length === 3";
-    until(&console, 10, "three charts", charts).await;
+    until(&console, 15, "three charts", charts).await;
     let summary = text(&console, "#stats-summary").await;
     assert!(
         summary.contains("Erledigt1"),
@@ -266,8 +266,8 @@ async fn two_counters_pressing_next_together_get_different_people() {
     let _ = (a, b);
     let script =
         "const e = document.querySelector('#mine .mine-number'); return e && e.textContent";
-    let at_anna = until(&anna, 5, "Anna's called ticket", script).await;
-    let at_murat = until(&murat, 5, "Murat's called ticket", script).await;
+    let at_anna = until(&anna, 15, "Anna's called ticket", script).await;
+    let at_murat = until(&murat, 15, "Murat's called ticket", script).await;
     assert_ne!(at_anna, at_murat, "both counters got the same person");
     for n in [&at_anna, &at_murat] {
         assert!(
@@ -285,7 +285,7 @@ async fn two_counters_pressing_next_together_get_different_people() {
         "return [...document.querySelectorAll('#queue-body tr.status-called')].map(r => r.dataset.number).sort().join(',') === '{}'",
         both.join(",")
     );
-    until(&anna, 5, "both calls in Anna's queue", &script).await;
+    until(&anna, 15, "both calls in Anna's queue", &script).await;
     // English is one click away.
     murat
         .find(Locator::Css("#lang-toggle"))
@@ -308,4 +308,80 @@ async fn eval_bool(c: &fantoccini::Client, script: &str) -> bool {
         .await
         .as_bool()
         .unwrap_or(false)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_supervisor_edits_a_service_in_the_console() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let office = Office::start().await;
+    let base = office.url("");
+    let driver = Driver::start().await;
+    let lead = driver.browser().await;
+    log_in(&lead, &base, "leitung", "demo-leitung", "platz-6").await;
+    lead.find(Locator::Css("#tab-settings"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let row = "#settings-body tr[data-service='fundsache']";
+    until(
+        &lead,
+        15,
+        "the service rows",
+        &format!("return !!document.querySelector(\"{row}\")"),
+    )
+    .await;
+    let quota = lead
+        .find(Locator::Css(&format!("{row} td:nth-child(5) input")))
+        .await
+        .unwrap();
+    quota.clear().await.unwrap();
+    quota.send_keys("2").await.unwrap();
+    lead.find(Locator::Css(&format!("{row} td:nth-child(7) button")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let monday = lead
+        .find(Locator::Css(&format!(
+            "{row} + tr.hours-row input[data-day='0']"
+        )))
+        .await
+        .unwrap();
+    monday.clear().await.unwrap();
+    monday.send_keys("08:00-12:00, 14:00-16:00").await.unwrap();
+    lead.find(Locator::Css(&format!("{row} td:nth-child(8) button")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(
+        &lead,
+        15,
+        "the confirmation",
+        "return document.querySelector('#toast').textContent === 'Gespeichert.'",
+    )
+    .await;
+    let anna = office.staff("schalter1").await;
+    let (_, services) = anna.get("/api/v1/staff/console/services").await;
+    let s = services
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "fundsache")
+        .unwrap();
+    assert_eq!(s["walk_in"]["daily_quota"], 2);
+    assert_eq!(
+        s["walk_in"]["hours"][0],
+        json!([{ "from": "08:00:00", "until": "12:00:00" }, { "from": "14:00:00", "until": "16:00:00" }])
+    );
+    assert_eq!(
+        s["walk_in"]["hours"][1][0]["until"], "23:59:59.999999999",
+        "other days unchanged"
+    );
+    lead.close().await.unwrap();
+    office.server.stop().await;
 }

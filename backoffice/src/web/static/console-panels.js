@@ -1,5 +1,5 @@
 // Console panels: tabs, traffic lights, terminal health with help requests (and their
-// sound), statistics with charts and CSV, and the supervisor's service settings.
+// sound), counters, and statistics with charts and CSV.
 "use strict";
 (function () {
   const $ = (id) => document.getElementById(id);
@@ -11,7 +11,7 @@
       for (const t of document.querySelectorAll(".tab")) t.classList.toggle("active", t === tab);
       for (const v of document.querySelectorAll(".view")) v.classList.toggle("hidden", v.id !== tab.dataset.view);
       if (tab.dataset.view === "view-stats") loadStats();
-      if (tab.dataset.view === "view-settings") renderSettings();
+      if (tab.dataset.view === "view-settings") BT.renderSettings();
     });
   }
 
@@ -173,58 +173,6 @@
     } catch (e) { BT.showError(e); }
   }
   $("stats-form").addEventListener("submit", (e) => { e.preventDefault(); loadStats(); });
-
-  async function loadOffice() {
-    try {
-      const o = await BT.call("GET", "/api/v1/staff/console/office");
-      $("tl-green").value = o.traffic_light[0];
-      $("tl-yellow").value = o.traffic_light[1];
-      $("max-calls").value = o.max_calls;
-      for (const id of ["tl-green", "tl-yellow", "max-calls"]) $(id).disabled = !isSupervisor();
-      $("office-form").querySelector("button").disabled = !isSupervisor();
-    } catch (e) { BT.showError(e); }
-  }
-  $("office-form").addEventListener("submit", async (e) => {
-    e.preventDefault();
-    const settings = { traffic_light: [Number($("tl-green").value), Number($("tl-yellow").value)], max_calls: Number($("max-calls").value) };
-    try {
-      await BT.call("PUT", "/api/v1/staff/console/office", settings);
-      BT.toast(BT.t("settings.saved"));
-      await BT.loadQueue();
-    } catch (err) { BT.toast(err.message); }
-  });
-
-  function renderSettings() {
-    loadOffice();
-    const body = $("settings-body");
-    body.replaceChildren();
-    const editable = isSupervisor();
-    $("settings-note").textContent = editable ? "" : BT.t("settings.supervisor_only");
-    for (const s of BT.state.services) {
-      const tr = BT.el("tr");
-      const input = (value, type) => { const i = BT.el("input"); i.type = type || "text"; i.value = value === null || value === undefined ? "" : value; i.disabled = !editable; return i; };
-      const de = input(s.names.de), en = input(s.names.en || ""), minutes = input(s.average_minutes, "number"), quota = input(s.walk_in.daily_quota, "number");
-      const closed = input("", "checkbox");
-      closed.checked = s.closed_today;
-      const save = BT.el("button", "", BT.t("settings.save"));
-      save.type = "button";
-      save.disabled = !editable;
-      save.addEventListener("click", async () => {
-        const names = Object.assign({}, s.names, { de: de.value });
-        if (en.value) names.en = en.value; else delete names.en;
-        const update = { names, waiting_area: s.waiting_area, average_minutes: Number(minutes.value),
-          walk_in: { hours: s.walk_in.hours, daily_quota: quota.value === "" ? null : Number(quota.value) }, closed_today: closed.checked };
-        try {
-          const saved = await BT.call("PUT", `/api/v1/staff/console/services/${s.id}`, update);
-          Object.assign(s, saved);
-          BT.toast(BT.t("settings.saved"));
-          BT.render();
-        } catch (e) { BT.showError(e); BT.toast(e.message); }
-      });
-      for (const el of [de, en, minutes, quota, closed, save]) { const td = BT.el("td"); td.append(el); tr.append(td); }
-      body.append(tr);
-    }
-  }
 
   BT.startPanels = function () {
     BT.loadTerminals();
