@@ -183,6 +183,11 @@ impl UsbTransport for RusbTransport {
                 .handle
                 .write_bulk(self.endpoints.bulk_out, &data[sent..], timeout)
             {
+                Ok(0) => {
+                    return Err(TransportError::Timeout {
+                        transferred: Some(sent),
+                    });
+                }
                 Ok(n) => sent += n,
                 Err(rusb::Error::Timeout) => {
                     return Err(TransportError::Timeout {
@@ -219,8 +224,9 @@ impl UsbTransport for RusbTransport {
             rusb::RequestType::Class,
             rusb::Recipient::Interface,
         );
-        let index =
-            u16::from(self.endpoints.interface) << 8 | u16::from(self.endpoints.alt_setting);
+        // GET_PORT_STATUS takes the plain interface number in wIndex (as Linux usblp sends it;
+        // only GET_DEVICE_ID puts the interface in the high byte).
+        let index = u16::from(self.endpoints.interface);
         let mut buf = [0u8; 1];
         let n = self
             .handle
