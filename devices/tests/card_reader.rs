@@ -5,7 +5,9 @@
 //! Uses the running pcscd if there is one (its vpcd listens on port 35963, Debian's default);
 //! otherwise starts its own with a private reader configuration and stops it at the end.
 
+use devices::card::watch::{CardNotice, spawn_card_watcher};
 use devices::card::{CardError, CardEvent, CardKind, CardWatcher, GERMAN_EID_ATR};
+use devices::health::DeviceState;
 use devices::sim::card::{CardProfile, VirtualCard};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -93,6 +95,19 @@ fn until(w: &mut CardWatcher, want: impl Fn(&CardEvent) -> bool) -> Vec<CardEven
     panic!("expected event did not come; saw {seen:?}");
 }
 
+/// The next health state the card-reader thread reports, within 30 s.
+fn next_health(rx: &mut tokio::sync::mpsc::UnboundedReceiver<CardNotice>) -> DeviceState {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        match rx.try_recv() {
+            Ok(CardNotice::Health(e)) => return e.state,
+            Ok(CardNotice::Card(_)) => {}
+            Err(_) => std::thread::sleep(Duration::from_millis(20)),
+        }
+    }
+    panic!("no health report from the card-reader thread");
+}
+
 #[test]
 fn readers_cards_and_the_reader_service_going_away() {
     let (own, port) = if pcscd_running() {
@@ -173,8 +188,15 @@ fn readers_cards_and_the_reader_service_going_away() {
     drop(generic);
     until(&mut w, |e| matches!(e, CardEvent::CardRemoved { .. }));
 
+    // The kiosk's card-reader thread sees the reader ready...
+    let (mut notices, _thread) =
+        spawn_card_watcher(Duration::from_millis(100)).expect("thread starts");
+    assert_eq!(next_health(&mut notices), DeviceState::Ready);
+
     if let Some(pcscd) = own {
         drop(pcscd);
+        // ...and reports it gone when pcscd stops.
+        assert_eq!(next_health(&mut notices), DeviceState::Absent);
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             match w.wait(Duration::from_millis(200)) {

@@ -3,6 +3,8 @@
 //! PACE entry of its EF.CardAccess. No personal data is read; the eID itself runs through the
 //! AusweisApp SDK.
 
+pub mod watch;
+
 use crate::health::DeviceState;
 use pcsc::{Context, Error as PcscError, Protocols, ReaderState, Scope, ShareMode, State};
 use std::ffi::CString;
