@@ -53,6 +53,13 @@ fn start_pcscd() -> (OwnPcscd, u16) {
         Path::new(PCSCD).exists(),
         "pcscd is missing: install pcscd and vsmartcard-vpcd (scripts/packages.txt)"
     );
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let root = unsafe { libc::geteuid() } == 0;
+    assert!(
+        root,
+        "no pcscd is running and only root can start one: start pcscd (with vsmartcard-vpcd \
+         installed) before the tests, or run them as root"
+    );
     let port = free_port();
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("pcscd-{port}"));
     std::fs::create_dir_all(&dir).expect("config dir");
@@ -110,7 +117,8 @@ fn next_health(rx: &mut tokio::sync::mpsc::UnboundedReceiver<CardNotice>) -> Dev
 
 #[test]
 fn readers_cards_and_the_reader_service_going_away() {
-    let (own, port) = if pcscd_running() {
+    // A pcscd that answers (running, or socket-activated by systemd) is used as it is.
+    let (own, port) = if pcscd_running() || CardWatcher::new().is_ok() {
         (None, DEFAULT_VPCD_PORT)
     } else {
         let (child, port) = start_pcscd();
