@@ -201,3 +201,38 @@ async fn scanner_thread_forwards_scans_and_reports_a_missing_scanner() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn a_live_scan_without_terminator_ends_after_the_pause() {
+    use std::io::Write;
+    use std::os::unix::net::UnixStream;
+    let (mut scanner_side, reader) = UnixStream::pair().expect("socket pair");
+    let mut rec = KeyboardRecording::new();
+    rec.typed("B002", Layout::Us);
+    let config = KeyboardConfig {
+        layouts: vec![Layout::Us],
+        accept: None,
+        framing: Framing {
+            inter_key_timeout: Duration::from_millis(60),
+            max_len: 64,
+        },
+    };
+    let mut s = KeyboardScanner::from_live(reader, config);
+    scanner_side.write_all(&rec.bytes()).expect("events sent");
+    let started = std::time::Instant::now();
+    let scan = s
+        .next_scan()
+        .expect("reads")
+        .expect("a scan")
+        .expect("valid");
+    assert_eq!(scan.text, "B002");
+    assert!(
+        started.elapsed() >= Duration::from_millis(60),
+        "waited for the pause"
+    );
+    drop(scanner_side);
+    assert!(
+        s.next_scan().expect("reads").is_none(),
+        "unplugged: input ended"
+    );
+}

@@ -183,6 +183,18 @@ impl KeyboardScanner<File> {
     }
 }
 
+impl<R: Read + AsRawFd> KeyboardScanner<R> {
+    /// Reads events live from a descriptor without grabbing it (a pipe or socket replaying a
+    /// recording in real time): a scan without terminator ends after the inter-key timeout,
+    /// as on the device.
+    pub fn from_live(reader: R, config: KeyboardConfig) -> Self {
+        let fd = reader.as_raw_fd();
+        let mut s = Self::from_reader(reader, config);
+        s.fd = Some(fd);
+        s
+    }
+}
+
 impl<R: Read> KeyboardScanner<R> {
     /// Reads events from any source, e.g. a recorded event stream. Without a file descriptor
     /// to wait on, a scan without terminator ends at the end of the input.
