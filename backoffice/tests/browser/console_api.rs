@@ -18,6 +18,7 @@ async fn pages_carry_a_strict_policy_and_assets_are_served() {
         "/t/0123456789abcdef0123456789abcdef",
         "/assets/console.js",
         "/assets/chime.wav",
+        "/assets/alert.wav",
     ] {
         let r = c.get(office.url(page)).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::OK, "{page}");
@@ -52,6 +53,25 @@ async fn pages_carry_a_strict_policy_and_assets_are_served() {
     let wav = c.get(office.url("/assets/chime.wav")).send().await.unwrap();
     assert_eq!(wav.headers()["content-type"], "audio/wav");
     assert_eq!(&wav.bytes().await.unwrap()[0..4], b"RIFF");
+    // Every file a page refers to is served.
+    for page in [
+        "/console",
+        "/display/sb-mitte",
+        "/t/0123456789abcdef0123456789abcdef",
+    ] {
+        let html = c
+            .get(office.url(page))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        for reference in html.split('"').filter(|part| part.starts_with("/assets/")) {
+            let r = c.get(office.url(reference)).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "{page} refers to {reference}");
+        }
+    }
     assert_eq!(
         c.get(office.url("/assets/nope.js"))
             .send()
