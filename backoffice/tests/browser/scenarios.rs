@@ -382,6 +382,7 @@ async fn a_supervisor_edits_a_service_in_the_console() {
         s["walk_in"]["hours"][1][0]["until"], "23:59:59.999999999",
         "other days unchanged"
     );
+    screenshot(&lead, "console-settings.png").await;
     lead.close().await.unwrap();
     office.server.stop().await;
 }

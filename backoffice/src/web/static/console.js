@@ -97,6 +97,13 @@
     box.append(head, buttons);
   }
 
+  // "13:46 (12 Min.)": when the visitor joined the queue and how long ago.
+  function since(iso) {
+    if (!iso) return "";
+    const minutes = Math.max(0, Math.round((Date.now() - new Date(iso).getTime()) / 60000));
+    return `${BT.time(iso)} (${minutes} ${BT.t("stats.minutes")})`;
+  }
+
   function renderQueue() {
     const body = $("queue-body");
     body.replaceChildren();
@@ -109,7 +116,7 @@
       tr.dataset.number = t.display_number;
       const wait = t.wait_minutes ? `${t.wait_minutes[0]}–${t.wait_minutes[1]} ${BT.t("stats.minutes")}` : "";
       tr.append(BT.el("td", "number", t.display_number), BT.el("td", "", serviceName(t.service_id)),
-        BT.el("td", "", BT.t("status." + t.status)), BT.el("td", "", BT.time(t.waiting_since)),
+        BT.el("td", "", BT.t("status." + t.status)), BT.el("td", "", since(t.waiting_since)),
         BT.el("td", "", BT.time(t.appointment_at)), BT.el("td", "", t.position || ""), BT.el("td", "", wait),
         BT.el("td", "", t.status === "waiting" || t.status === "forwarded" ? "" : counterName(t.counter_id)));
       const cell = BT.el("td", "actions");
@@ -281,6 +288,7 @@
     e.preventDefault();
   });
 
+  setInterval(() => { if (S.queue) renderQueue(); }, 30000);
   BT.applyTexts();
   BT.call("GET", "/api/v1/staff/me").then(enter).catch(showLogin);
 })();
