@@ -8,9 +8,7 @@ use serde_json::{Value, json};
 
 use crate::harness::Office;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn pages_carry_a_strict_policy_and_assets_are_served() {
-    let office = Office::start().await;
+pub async fn pages_carry_a_strict_policy_and_assets_are_served(office: &Office) {
     let c = office.anonymous();
     for page in [
         "/console",
@@ -82,9 +80,7 @@ async fn pages_carry_a_strict_policy_and_assets_are_served() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn help_requests_are_acknowledged_once_and_ring_again_when_new() {
-    let office = Office::start().await;
+pub async fn help_requests_are_acknowledged_once_and_ring_again_when_new(office: &Office) {
     let anna = office.staff("schalter1").await;
     let (status, err) = anna
         .post(
@@ -140,9 +136,7 @@ async fn help_requests_are_acknowledged_once_and_ring_again_when_new() {
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn only_supervisors_lock_terminals_and_the_lock_reaches_the_heartbeat() {
-    let office = Office::start().await;
+pub async fn only_supervisors_lock_terminals_and_the_lock_reaches_the_heartbeat(office: &Office) {
     let anna = office.staff("schalter1").await;
     let lead = office.staff("leitung").await;
     let body = json!({ "message": "Außer Betrieb – bitte an die Information wenden" });
@@ -205,9 +199,7 @@ async fn only_supervisors_lock_terminals_and_the_lock_reaches_the_heartbeat() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_public_call_stream_shows_numbers_and_counters_only() {
-    let office = Office::start().await;
+pub async fn the_public_call_stream_shows_numbers_and_counters_only(office: &Office) {
     let (number, _) = office.walk_in("anmeldung").await;
     let c = office.anonymous();
     assert_eq!(
@@ -266,9 +258,7 @@ async fn the_public_call_stream_shows_numbers_and_counters_only() {
     assert_eq!(recent["calls"][0]["counter"], "Platz 2");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn counters_show_who_works_there() {
-    let office = Office::start().await;
+pub async fn counters_show_who_works_there(office: &Office) {
     let anna = office.staff("schalter1").await;
     let (_, list) = anna.get("/api/v1/staff/console/counters").await;
     assert!(
@@ -289,3 +279,11 @@ async fn counters_show_who_works_there() {
     assert_eq!(platz3["staff"], json!(["Anna Becker"]));
     assert_eq!(platz3["name"], "Platz 3");
 }
+
+crate::both_backends!(
+    pages_carry_a_strict_policy_and_assets_are_served,
+    help_requests_are_acknowledged_once_and_ring_again_when_new,
+    only_supervisors_lock_terminals_and_the_lock_reaches_the_heartbeat,
+    the_public_call_stream_shows_numbers_and_counters_only,
+    counters_show_who_works_there,
+);

@@ -6,9 +6,7 @@ use serde_json::{Value, json};
 
 use crate::harness::Office;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn statistics_charts_and_csv() {
-    let office = Office::start().await;
+pub async fn statistics_charts_and_csv(office: &Office) {
     office.walk_in("anmeldung").await;
     office.walk_in("anmeldung").await;
     let anna = office.staff("schalter1").await;
@@ -88,9 +86,7 @@ async fn statistics_charts_and_csv() {
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn only_supervisors_edit_services() {
-    let office = Office::start().await;
+pub async fn only_supervisors_edit_services(office: &Office) {
     let anna = office.staff("schalter1").await;
     let lead = office.staff("leitung").await;
     let (_, services) = anna.get("/api/v1/staff/console/services").await;
@@ -146,9 +142,7 @@ async fn only_supervisors_edit_services() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn supervisors_set_the_traffic_light_thresholds() {
-    let office = Office::start().await;
+pub async fn supervisors_set_the_traffic_light_thresholds(office: &Office) {
     office.walk_in("anmeldung").await;
     office.walk_in("anmeldung").await;
     let anna = office.staff("schalter1").await;
@@ -198,3 +192,9 @@ async fn supervisors_set_the_traffic_light_thresholds() {
         StatusCode::BAD_REQUEST
     );
 }
+
+crate::both_backends!(
+    statistics_charts_and_csv,
+    only_supervisors_edit_services,
+    supervisors_set_the_traffic_light_thresholds,
+);

@@ -16,11 +16,58 @@ pub struct Office {
     _dir: TempDir,
 }
 
+/// Runs each scenario `name(&Office)` against SQLite and, when `BT_TEST_POSTGRES_URL` is set
+/// (scripts/test sets it), against PostgreSQL.
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite { $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(&$crate::harness::Office::start().await).await }
+        )* }
+        mod postgres { $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                if let Some(office) = $crate::harness::Office::postgres().await { super::$name(&office).await }
+            }
+        )* }
+    };
+}
+
 impl Office {
+    /// The demo office on a fresh SQLite database.
     pub async fn start() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
-        let db = Db::open(&url).await.unwrap();
+        Self::with(Db::open(&url).await.unwrap(), dir).await
+    }
+
+    /// The demo office on a fresh database of the test PostgreSQL server, or `None` without one.
+    pub async fn postgres() -> Option<Self> {
+        let Ok(admin_url) = std::env::var("BT_TEST_POSTGRES_URL") else {
+            eprintln!(
+                "BT_TEST_POSTGRES_URL is not set: PostgreSQL variant not run (scripts/test sets it)"
+            );
+            return None;
+        };
+        sqlx::any::install_default_drivers();
+        let name = format!("bt_{}", hex::encode(rand::random::<[u8; 6]>()));
+        let admin = sqlx::AnyPool::connect(&admin_url)
+            .await
+            .expect("connect to BT_TEST_POSTGRES_URL");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&admin)
+            .await
+            .unwrap();
+        admin.close().await;
+        let base = admin_url
+            .rsplit_once('/')
+            .map_or(admin_url.as_str(), |(b, _)| b);
+        let db = Db::open(&format!("{base}/{name}")).await.unwrap();
+        Some(Self::with(db, tempfile::tempdir().unwrap()).await)
+    }
+
+    async fn with(db: Db, dir: TempDir) -> Self {
         let pki = server::ensure_dev_pki(&dir.path().join("tls")).unwrap();
         demo::seed(&db, &pki.terminal_fingerprint).await.unwrap();
         let server = server::start(
