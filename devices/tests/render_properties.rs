@@ -2,7 +2,9 @@
 //! office sends, the job is accepted byte for byte, prints as one cut ticket, and text can never
 //! smuggle in a printer command.
 
-use devices::escpos::render::{PaperWidth, render_ticket};
+use devices::escpos::codepage::PC858_TABLE;
+use devices::escpos::render::{PaperWidth, render_ticket_full};
+use devices::escpos::textraster::{DEFAULT_FONT, TextRasterizer};
 use devices::sim::SimPrinter;
 use devices::ticket::{Ticket, WaitRange};
 use devices::usb::UsbTransport;
@@ -27,6 +29,7 @@ proptest! {
         ahead in 0u32..500,
         (lo, extra) in (0u32..180, 0u32..60),
         narrow in any::<bool>(),
+        raster_text in any::<bool>(),
     ) {
         let paper = if narrow { PaperWidth::Mm58 } else { PaperWidth::Mm80 };
         let mut t = Ticket::sample();
@@ -36,7 +39,8 @@ proptest! {
         t.number = number.clone();
         t.people_ahead = ahead;
         t.wait = WaitRange::new(lo, lo + extra).expect("ordered");
-        let job = render_ticket(&t, paper).expect("renders");
+        let font = TextRasterizer::load(std::path::Path::new(DEFAULT_FONT)).expect("fonts-dejavu-core");
+        let job = render_ticket_full(&t, paper, PC858_TABLE, raster_text.then_some(&font)).expect("renders");
 
         let sim = SimPrinter::new(paper);
         let mut tr = sim.open().expect("plugged in");

@@ -182,3 +182,31 @@ fn a_day_of_demo_tickets_keeps_the_paper_strip_bounded() {
     let height = u32::from_be_bytes(png[20..24].try_into().expect("IHDR height"));
     assert!(height < 13_000, "strip of {height} dots");
 }
+
+#[test]
+fn text_outside_the_code_page_prints_as_raster_lines_and_the_qr_still_scans() {
+    use devices::escpos::codepage::PC858_TABLE;
+    use devices::escpos::render::render_ticket_full;
+    use devices::escpos::textraster::{DEFAULT_FONT, TextRasterizer};
+    let font = TextRasterizer::load(std::path::Path::new(DEFAULT_FONT)).expect("fonts-dejavu-core");
+    let mut ticket = Ticket::sample();
+    ticket.service = "Паспорт громадянина України / Kimlik kartı başvurusu".into();
+    let job =
+        render_ticket_full(&ticket, PaperWidth::Mm80, PC858_TABLE, Some(&font)).expect("renders");
+    assert!(
+        job.replaced.is_empty(),
+        "no '?' in place of Cyrillic or Turkish letters"
+    );
+    let sim = SimPrinter::new(PaperWidth::Mm80);
+    let mut t = sim.open().expect("plugged in");
+    t.write_bulk(&job.bytes, T).expect("accepted");
+    assert_eq!(sim.error(), None);
+    let printed = &sim.printed()[0];
+    assert!(printed.cut && printed.lines.contains(&"A017".to_string()));
+    assert!(!printed.lines.iter().any(|l| l.contains('?')));
+    let png = sim.png().expect("PNG");
+    assert_eq!(
+        decode_qr(&png, "ticket-80mm-raster-text.png"),
+        ticket.qr_payload
+    );
+}

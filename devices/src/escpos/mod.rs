@@ -3,6 +3,7 @@
 
 pub mod codepage;
 pub mod render;
+pub mod textraster;
 
 use crate::ticket::Raster;
 use thiserror::Error;
@@ -143,6 +144,11 @@ impl EscPos {
     /// Text followed by `LF`.
     pub fn line(&mut self, text: &str) -> &mut Self {
         self.text(text).raw(&[LF])
+    }
+
+    /// `ESC J n`: print and feed `n` dots.
+    pub fn feed_dots(&mut self, n: u8) -> &mut Self {
+        self.raw(&[ESC, b'J', n])
     }
 
     /// `ESC d n`: print and feed `n` lines.

@@ -1,5 +1,6 @@
 //! Lays a [`Ticket`] out for 80 mm or 58 mm paper and renders it into one ESC/POS job.
 
+use super::textraster::TextRasterizer;
 use super::{Align, BuildError, EscPos, Job, codepage};
 use crate::ticket::Ticket;
 use qrcode::EcLevel;
@@ -132,6 +133,45 @@ pub fn render_ticket_with(
     paper: PaperWidth,
     pc858_table: u8,
 ) -> Result<Job, RenderError> {
+    render_ticket_full(ticket, paper, pc858_table, None)
+}
+
+/// Writes `text` centred, wrapped to the paper: in the code page where it can, and as raster
+/// lines from `raster` where the code page lacks characters and the font can draw them.
+fn emit(
+    p: &mut EscPos,
+    text: &str,
+    paper: PaperWidth,
+    bold: bool,
+    raster: Option<&TextRasterizer>,
+) {
+    let lacks = !codepage::encode(text).replaced.is_empty();
+    match raster {
+        Some(r) if lacks && r.can_draw(text) => {
+            for l in r.wrap(text, paper.dots()) {
+                p.raster(&r.line(&l, bold, paper.dots()))
+                    .feed_dots(LINE_GAP);
+            }
+        }
+        _ => {
+            for l in wrap(text, paper.columns()) {
+                p.line(&l);
+            }
+        }
+    }
+}
+
+/// Dots between raster text lines, so they sit like printed text lines (30-dot spacing).
+const LINE_GAP: u8 = 6;
+
+/// Renders `ticket` as [`render_ticket_with`] does; text outside the code page is printed as
+/// raster lines when a `raster` font is given (else as visible `?`).
+pub fn render_ticket_full(
+    ticket: &Ticket,
+    paper: PaperWidth,
+    pc858_table: u8,
+    raster: Option<&TextRasterizer>,
+) -> Result<Job, RenderError> {
     let columns = paper.columns();
     let number_chars = ticket.number.chars().count();
     if number_chars > columns / 2 {
@@ -155,39 +195,30 @@ pub fn render_ticket_with(
         p.raster(logo).feed_lines(1);
     }
     p.emphasis(true);
-    for l in wrap(&ticket.office, columns) {
-        p.line(&l);
-    }
-    p.emphasis(false).feed_lines(1).line(&labels.your_number);
+    emit(&mut p, &ticket.office, paper, true, raster);
+    p.emphasis(false).feed_lines(1);
+    emit(&mut p, &labels.your_number, paper, false, raster);
     p.char_size(2, 2)?.line(&ticket.number).char_size(1, 1)?;
     p.feed_lines(1).emphasis(true);
-    for l in wrap(&ticket.service, columns) {
-        p.line(&l);
-    }
-    p.emphasis(false).feed_lines(1).line(&labels.waiting_area);
-    for l in wrap(&ticket.waiting_area, columns) {
-        p.line(&l);
-    }
+    emit(&mut p, &ticket.service, paper, true, raster);
+    p.emphasis(false).feed_lines(1);
+    emit(&mut p, &labels.waiting_area, paper, false, raster);
+    emit(&mut p, &ticket.waiting_area, paper, false, raster);
     p.feed_lines(1);
     let ahead = format!("{} {}", labels.people_ahead, ticket.people_ahead);
-    for l in wrap(&ahead, columns) {
-        p.line(&l);
-    }
+    emit(&mut p, &ahead, paper, false, raster);
     let wait = format!(
         "{} {}–{} min",
         labels.wait,
         ticket.wait.min(),
         ticket.wait.max()
     );
-    for l in wrap(&wait, columns) {
-        p.line(&l);
-    }
+    emit(&mut p, &wait, paper, false, raster);
     p.feed_lines(1)
         .qr(ticket.qr_payload.as_bytes(), qr_module)?
         .feed_lines(1);
-    for l in wrap(&labels.qr_hint, columns) {
-        p.line(&l);
-    }
+    emit(&mut p, &labels.qr_hint, paper, false, raster);
+    // Date and time as formatted, spacing kept.
     p.line(&ticket.issued_at).partial_cut();
     Ok(p.finish())
 }
