@@ -71,3 +71,17 @@ fn paper_out_after_a_ticket_shows_up_as_an_event() {
         .expect_err("roll runs out during the second");
     assert_eq!(states(&link.poll()), [DeviceState::PaperOut]);
 }
+
+#[test]
+fn a_link_with_a_text_font_prints_cyrillic_instead_of_question_marks() {
+    use devices::escpos::textraster::{DEFAULT_FONT, TextRasterizer};
+    let font = TextRasterizer::load(std::path::Path::new(DEFAULT_FONT)).expect("fonts-dejavu-core");
+    let sim = SimPrinter::new(PaperWidth::Mm80);
+    let mut link =
+        PrinterLink::new(sim.clone(), PaperWidth::Mm80, Timeouts::default()).with_text_font(font);
+    let mut ticket = Ticket::sample();
+    ticket.waiting_area = "Зала очікування 2".into();
+    let printed = link.print(&ticket).expect("printed");
+    assert_eq!(printed.replaced, 0);
+    assert!(sim.printed()[0].lines.iter().all(|l| !l.contains('?')));
+}

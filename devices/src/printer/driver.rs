@@ -4,10 +4,12 @@
 
 use super::model::{Confirmation, EPSON_TM_T88, PrinterModel};
 use super::status::{PrinterProblem, PrinterStatus, StatusError};
-use crate::escpos::render::{PaperWidth, RenderError, render_ticket_with};
+use crate::escpos::render::{PaperWidth, RenderError, render_ticket_full};
+use crate::escpos::textraster::TextRasterizer;
 use crate::escpos::{Job, clear_buffers_request, process_id_request, status_request};
 use crate::ticket::Ticket;
 use crate::usb::{TransportError, UsbTransport};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use thiserror::Error;
 
@@ -146,6 +148,7 @@ pub struct TicketPrinter<T> {
     inbuf: Vec<u8>,
     confirmed: Vec<[u8; 4]>,
     model: &'static PrinterModel,
+    text_font: Option<Arc<TextRasterizer>>,
 }
 
 impl<T: UsbTransport> TicketPrinter<T> {
@@ -157,6 +160,7 @@ impl<T: UsbTransport> TicketPrinter<T> {
             paper,
             timeouts,
             model: &EPSON_TM_T88,
+            text_font: None,
             next_id: 0,
             inbuf: Vec::new(),
             confirmed: Vec::new(),
@@ -166,6 +170,12 @@ impl<T: UsbTransport> TicketPrinter<T> {
     /// Sets the printer model.
     pub fn with_model(mut self, model: &'static PrinterModel) -> Self {
         self.model = model;
+        self
+    }
+
+    /// Prints text the code page lacks as raster lines from this font (instead of `?`).
+    pub fn with_text_font(mut self, font: Option<Arc<TextRasterizer>>) -> Self {
+        self.text_font = font;
         self
     }
 
@@ -287,7 +297,12 @@ impl<T: UsbTransport> TicketPrinter<T> {
 
     /// Renders and prints `ticket`.
     pub fn print_ticket(&mut self, ticket: &Ticket) -> Result<Printed, PrintError> {
-        let job = render_ticket_with(ticket, self.paper, self.model.pc858_table)?;
+        let job = render_ticket_full(
+            ticket,
+            self.paper,
+            self.model.pc858_table,
+            self.text_font.as_deref(),
+        )?;
         self.print_job(&job)
     }
 

@@ -4,11 +4,13 @@
 use super::driver::{PrintError, Printed, TicketPrinter, Timeouts};
 use super::model::{EPSON_TM_T88, PrinterModel, model_for};
 use crate::escpos::render::PaperWidth;
+use crate::escpos::textraster::TextRasterizer;
 use crate::health::{DeviceKind, DeviceState, HealthEvent, HealthTracker};
 use crate::sim::{SimPrinter, SimTransport};
 use crate::ticket::Ticket;
 use crate::usb::real::{PrinterSelector, RusbTransport};
 use crate::usb::{TransportError, UsbTransport};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// Opens a transport to the ticket printer.
@@ -56,6 +58,7 @@ pub struct PrinterLink<C: Connector> {
     printer: Option<TicketPrinter<C::Transport>>,
     health: HealthTracker,
     pending: Vec<HealthEvent>,
+    text_font: Option<Arc<TextRasterizer>>,
 }
 
 impl<C: Connector> PrinterLink<C> {
@@ -68,7 +71,14 @@ impl<C: Connector> PrinterLink<C> {
             printer: None,
             health: HealthTracker::new(),
             pending: Vec::new(),
+            text_font: None,
         }
+    }
+
+    /// Prints text the printer's code page lacks as raster lines from `font`.
+    pub fn with_text_font(mut self, font: TextRasterizer) -> Self {
+        self.text_font = Some(Arc::new(font));
+        self
     }
 
     /// The last known state.
@@ -93,8 +103,11 @@ impl<C: Connector> PrinterLink<C> {
             Ok(t) => {
                 let model = self.connector.model(&t);
                 tracing::info!(device = %t.describe(), model = model.name, "ticket printer connected");
-                self.printer =
-                    Some(TicketPrinter::new(t, self.paper, self.timeouts).with_model(model));
+                self.printer = Some(
+                    TicketPrinter::new(t, self.paper, self.timeouts)
+                        .with_model(model)
+                        .with_text_font(self.text_font.clone()),
+                );
             }
             Err(e) => {
                 let state = self.lost(&e);
