@@ -6,7 +6,9 @@
 //!   [`printer::UsbConnector`] on a terminal, over [`sim::SimPrinter`] in demo mode) in a
 //!   [`service::DeviceService`], and call [`service::DeviceHandle::print_ticket`]: it never
 //!   blocks, and the answer is either a confirmed [`printer::Printed`] or a
-//!   [`printer::PrintError`] saying why (and whether part of a ticket may be on paper);
+//!   [`printer::PrintError`] saying why (and whether part of a ticket may be on paper); give
+//!   the link a [`escpos::textraster::TextRasterizer`] so text outside the printer's code page
+//!   (Cyrillic, Turkish) prints as raster lines;
 //! - scans: [`scanner::watch::spawn_scanner`];
 //! - ID cards on the reader: [`card::watch::spawn_card_watcher`];
 //! - health for the heartbeat and the staff console: the [`health::HealthEvent`]s all three

@@ -5,6 +5,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use devices::card::{CardEvent, CardWatcher};
 use devices::escpos::render::PaperWidth;
+use devices::escpos::textraster::{DEFAULT_FONT, TextRasterizer};
 use devices::printer::{PrintError, TicketPrinter, Timeouts, model_for};
 use devices::scanner::Framing;
 use devices::scanner::evdev::{KeyboardConfig, KeyboardScanner};
@@ -15,8 +16,9 @@ use devices::ticket::Ticket;
 use devices::usb::UsbTransport;
 use devices::usb::inventory::list_devices;
 use devices::usb::real::{PRINTER_CLASS, PrinterSelector, RusbTransport};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Parser)]
@@ -95,6 +97,13 @@ fn selector(arg: &Option<String>) -> Result<PrinterSelector> {
     Ok(PrinterSelector::VidPid(hex(v)?, hex(p)?))
 }
 
+/// The font for text the printer's code page lacks, when installed.
+fn text_font() -> Option<Arc<TextRasterizer>> {
+    TextRasterizer::load(Path::new(DEFAULT_FONT))
+        .ok()
+        .map(Arc::new)
+}
+
 fn paper(p: Paper) -> PaperWidth {
     match p {
         Paper::Mm80 => PaperWidth::Mm80,
@@ -110,7 +119,8 @@ fn printer(args: &PrinterArgs) -> Result<Opened> {
     if args.sim {
         let sim = SimPrinter::new(width);
         let t: Box<dyn UsbTransport> = Box::new(sim.open()?);
-        return Ok((TicketPrinter::new(t, width, Timeouts::default()), Some(sim)));
+        let p = TicketPrinter::new(t, width, Timeouts::default()).with_text_font(text_font());
+        return Ok((p, Some(sim)));
     }
     let t = RusbTransport::open(selector(&args.printer)?)?;
     let (vendor_id, product_id) = t.usb_ids();
