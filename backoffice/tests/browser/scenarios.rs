@@ -10,7 +10,7 @@ use crate::browser::{Driver, log_in, screenshot, text, until};
 use crate::harness::Office;
 
 /// Chromium is heavy on two cores: one browser scenario at a time.
-static ONE_AT_A_TIME: Mutex<()> = Mutex::const_new(());
+pub static ONE_AT_A_TIME: Mutex<()> = Mutex::const_new(());
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn call_next_reaches_display_and_phone_and_faults_reach_the_console() {
