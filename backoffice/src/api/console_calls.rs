@@ -128,13 +128,22 @@ fn office_stream(
         }
     });
     let hello = tokio_stream::once(Ok(SseEvent::default().event("hello").data("{}")));
-    Sse::new(Box::pin(hello.chain(stream)) as BoxedEvents)
+    // A named event the page can see (comments are invisible to scripts): a display that hears
+    // nothing for a while knows its connection is dead even when TCP has not noticed.
+    let pings = futures_util::stream::unfold((), |()| async {
+        tokio::time::sleep(PING_INTERVAL).await;
+        Some((Ok(SseEvent::default().event("ping").data("{}")), ()))
+    });
+    Sse::new(Box::pin(hello.chain(stream.merge(pings))) as BoxedEvents)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(10)))
 }
 
+/// How often the public streams send a `ping` event.
+pub const PING_INTERVAL: Duration = Duration::from_secs(10);
+
 #[utoipa::path(get, path = "/api/v1/public/offices/{office_id}/calls/events", tag = "public",
     params(("office_id" = String, Path)),
-    responses((status = 200, description = "text/event-stream: `called` with PublicCall, `resync`, `hello`")))]
+    responses((status = 200, description = "text/event-stream: `called` with PublicCall, `resync`, `hello`, `ping` every 10 s")))]
 pub async fn events(
     State(state): State<AppState>,
     Path(office_id): Path<String>,

@@ -280,7 +280,33 @@ pub async fn counters_show_who_works_there(office: &Office) {
     assert_eq!(platz3["name"], "Platz 3");
 }
 
+/// Comments keep proxies from closing the stream, but scripts cannot see them: the `ping`
+/// event lets a display notice a dead connection.
+pub async fn public_streams_ping(office: &Office) {
+    let c = office.anonymous();
+    let stream = c
+        .get(office.url("/api/v1/public/offices/sb-mitte/calls/events"))
+        .send()
+        .await
+        .unwrap();
+    let mut bytes = stream.bytes_stream();
+    let mut seen = String::new();
+    let deadline = tokio::time::Instant::now()
+        + backoffice::api::console_calls::PING_INTERVAL
+        + std::time::Duration::from_secs(3);
+    while !seen.contains("event: ping") {
+        let chunk = tokio::time::timeout_at(deadline, bytes.next())
+            .await
+            .expect("a ping within the interval")
+            .unwrap()
+            .unwrap();
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(seen.starts_with("event: hello"), "{seen}");
+}
+
 crate::both_backends!(
+    public_streams_ping,
     pages_carry_a_strict_policy_and_assets_are_served,
     help_requests_are_acknowledged_once_and_ring_again_when_new,
     only_supervisors_lock_terminals_and_the_lock_reaches_the_heartbeat,

@@ -33,17 +33,31 @@ BT.call = async function (method, path, body) {
 
 // Opens an EventSource on `url`. `handlers` maps event names to functions taking the parsed
 // data; `open` is called on every (re)connection, so the page can reload its snapshot.
-// `onState("live" | "lost")` tells the page whether it is connected.
-BT.live = function (url, handlers, onState) {
+// `onState("live" | "lost")` tells the page whether it is connected. With `silenceMs`, a
+// stream that sends nothing (not even its `ping`) for that long counts as dead and is reopened.
+BT.live = function (url, handlers, onState, silenceMs) {
   let source = null;
   let timer = null;
   let stopped = false;
+  let heard = Date.now();
+  const hear = () => { heard = Date.now(); };
+  if (silenceMs) {
+    setInterval(() => {
+      if (stopped || !source || Date.now() - heard < silenceMs) return;
+      onState("lost");
+      source.close();
+      hear();
+      connect();
+    }, 2000);
+  }
   function connect() {
     source = new EventSource(url);
     source.addEventListener("open", () => {
+      hear();
       onState("live");
       if (handlers.open) handlers.open();
     });
+    source.addEventListener("ping", hear);
     source.addEventListener("error", () => {
       onState("lost");
       // The browser retries by itself after network errors, but gives up when the server
@@ -57,6 +71,7 @@ BT.live = function (url, handlers, onState) {
     for (const [name, fn] of Object.entries(handlers)) {
       if (name === "open" || name === "closed") continue;
       source.addEventListener(name, (event) => {
+        hear();
         let data = null;
         try { data = JSON.parse(event.data); } catch (e) { data = null; }
         fn(data);

@@ -87,5 +87,5 @@
       render(true);
       ring(call);
     },
-  }, setState);
+  }, setState, 25000);
 })();

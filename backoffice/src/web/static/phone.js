@@ -139,7 +139,7 @@
   let stream = null;
   load().then(() => {
     if (gone) return;
-    stream = BT.live(`/api/v1/public/tickets/${encodeURIComponent(token)}/events`, { open: soon, changed: soon, resync: soon }, setState);
+    stream = BT.live(`/api/v1/public/tickets/${encodeURIComponent(token)}/events`, { open: soon, changed: soon, resync: soon }, setState, 25000);
   });
   // Estimates drift with time even when nothing happens: refresh every minute.
   setInterval(() => { if (!gone) load(); }, 60000);
