@@ -17,10 +17,25 @@ use crate::store::tickets::TicketRow;
 /// How often the staffing pattern is sampled.
 const STAFFING_SAMPLE_SECS: i64 = 300;
 
+/// Estimates are recomputed at most this often per office; tickets issued in between are
+/// placed behind the last estimated one.
+const RECOMPUTE_MS: i64 = 1000;
+
 #[derive(Default)]
 struct OfficeModel {
     estimator: OurEstimator,
     last_staffing_sample: i64,
+    cache: Option<Cached>,
+}
+
+/// The last full estimate of an office.
+struct Cached {
+    at_ms: i64,
+    by_ticket: HashMap<i64, (u32, u32, u32)>,
+    /// The estimate of the last ticket in the call order.
+    tail: (u32, u32, u32),
+    /// Minutes one more visitor adds behind the tail (average work ÷ counters).
+    step_minutes: f64,
 }
 
 /// The estimators of all offices.
@@ -68,7 +83,37 @@ impl Estimators {
     }
 
     /// Estimates for every waiting ticket: ticket id → (people ahead, low, high minutes).
-    pub fn estimate(&self, inputs: &Inputs<'_>) -> HashMap<i64, (u32, u32, u32)> {
+    /// `waiting_in_order` are the waiting tickets' ids in call order.
+    pub fn estimate(&self, inputs: &Inputs<'_>, waiting_in_order: &[i64]) -> HashMap<i64, (u32, u32, u32)> {
+        let fresh = self.with_office(inputs.office_id, |m| {
+            m.cache.as_ref().filter(|c| inputs.now_ms - c.at_ms < RECOMPUTE_MS).map(|c| {
+                let mut out = HashMap::with_capacity(waiting_in_order.len());
+                let mut behind = 0.0;
+                for id in waiting_in_order {
+                    let e = c.by_ticket.get(id).copied().unwrap_or_else(|| {
+                        behind += 1.0;
+                        let add = (behind * c.step_minutes).round() as u32;
+                        (c.tail.0 + behind as u32, c.tail.1 + add, c.tail.2 + add)
+                    });
+                    out.insert(*id, e);
+                }
+                out
+            })
+        });
+        if let Some(estimates) = fresh {
+            return estimates;
+        }
+        let estimates = self.compute(inputs);
+        let tail = waiting_in_order.iter().rev().find_map(|id| estimates.get(id)).copied().unwrap_or((0, 0, 0));
+        let average = inputs.services.iter().map(|s| f64::from(s.average_minutes)).sum::<f64>() / inputs.services.len().max(1) as f64;
+        let step_minutes = average / f64::from(inputs.staffed_counters.max(1));
+        self.with_office(inputs.office_id, |m| {
+            m.cache = Some(Cached { at_ms: inputs.now_ms, by_ticket: estimates.clone(), tail, step_minutes });
+        });
+        estimates
+    }
+
+    fn compute(&self, inputs: &Inputs<'_>) -> HashMap<i64, (u32, u32, u32)> {
         let now = inputs.now_ms / 1000;
         let mut serving: Vec<StaffedCounter> = inputs
             .live

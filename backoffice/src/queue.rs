@@ -68,6 +68,8 @@ pub async fn snapshot(
     // Nobody logged in yet (before opening, demo): plan with half the office's counters
     // rather than with none, which would mean waiting forever.
     let planned = if staffed > 0 { staffed } else { (db.counters(&office.id).await?.len() as u32 / 2).max(1) };
+    let order = call_order(tickets.iter(), now_ms);
+    let ids: Vec<i64> = order.iter().map(|t| t.id).collect();
     let estimates = estimators.estimate(&Inputs {
         office_id: &office.id,
         now_ms,
@@ -76,8 +78,8 @@ pub async fn snapshot(
         services,
         booked: &booked,
         staffed_counters: planned,
-    });
-    let mut waiting: Vec<Waiting> = call_order(tickets.iter(), now_ms)
+    }, &ids);
+    let mut waiting: Vec<Waiting> = order
         .into_iter()
         .enumerate()
         .map(|(i, t)| {

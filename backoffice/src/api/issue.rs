@@ -173,7 +173,7 @@ pub async fn walk_in(state: &AppState, terminal: &Terminal, service_id: &str, ke
         .ok_or_else(ApiError::internal)?;
     let now = state.clock.now();
     let day = queue::office_day(&office, now);
-    let issued_today = state.db.walk_in_counts(&office.id, &day).await?.get(&service.id).copied().unwrap_or(0);
+    let issued_today = state.db.walk_ins_of_service(&office.id, &day, &service.id).await?;
     let zoned = now.to_zoned(office.timezone.clone());
     let availability = walk_in_availability(&office.rules, &service.rules, &zoned, issued_today);
     if availability.state != ServiceState::Open {

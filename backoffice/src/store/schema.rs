@@ -2,7 +2,7 @@
 //! `%ID%` becomes each backend's auto-increment primary key.
 
 /// Migrations in order; each runs once, recorded in `schema_migrations`.
-pub const MIGRATIONS: &[(&str, &str)] = &[("0001_initial", INITIAL), ("0002_console", CONSOLE)];
+pub const MIGRATIONS: &[(&str, &str)] = &[("0001_initial", INITIAL), ("0002_console", CONSOLE), ("0003_service_day_index", SERVICE_DAY_INDEX)];
 
 const INITIAL: &str = r#"
 CREATE TABLE offices (
@@ -158,4 +158,8 @@ CREATE TABLE console_terminal_locks (
     locked_by TEXT NOT NULL
 );
 CREATE INDEX console_ticket_events_at ON ticket_events (at);
+"#;
+
+const SERVICE_DAY_INDEX: &str = r#"
+CREATE INDEX tickets_service_day ON tickets (office_id, day, service_id);
 "#;

@@ -359,6 +359,19 @@ impl Db {
         Ok(rows.into_iter().map(|(s, n)| (s, n as u32)).collect())
     }
 
+    /// Walk-in (and offline) tickets issued today for one service.
+    pub async fn walk_ins_of_service(&self, office_id: &str, day: &str, service_id: &str) -> Result<u32, StoreError> {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM tickets WHERE office_id = $1 AND day = $2 AND service_id = $3 AND origin <> 'appointment'",
+        )
+        .bind(office_id)
+        .bind(day)
+        .bind(service_id)
+        .fetch_one(self.read())
+        .await?;
+        Ok(n as u32)
+    }
+
     /// Live tickets of an office's day (waiting, called, in service, parked, forwarded).
     pub async fn live_tickets(&self, office_id: &str, day: &str) -> Result<Vec<TicketRow>, StoreError> {
         let rows = sqlx::query("SELECT * FROM tickets WHERE office_id = $1 AND day = $2 AND live = 1 ORDER BY queued_at, id")

@@ -3,6 +3,7 @@
 
 mod checkin;
 mod harness;
+mod numbers;
 mod offline;
 mod robustness;
 mod staff;

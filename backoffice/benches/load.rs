@@ -1,0 +1,185 @@
+//! Load benchmark: many simulated terminals draw walk-in tickets and check in over HTTPS
+//! (mutual TLS) on loopback against the real back office, while counters work the queue off,
+//! and prints throughput and latency percentiles.
+//!
+//! `cargo bench -p backoffice --bench load -- [--backend sqlite|postgres] [--terminals 64]
+//! [--seconds 10]`; PostgreSQL needs `BT_TEST_POSTGRES_URL` (see `scripts/start-postgres`).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use backoffice::api::Settings;
+use backoffice::domain::{Action, TicketStatus};
+use backoffice::store::Db;
+use backoffice::store::appointments::{Appointment, code_hash};
+use backoffice::{demo, queue, server};
+use reqwest::{Certificate, Client, Identity};
+use serde_json::json;
+
+struct Args {
+    backend: String,
+    terminals: usize,
+    seconds: u64,
+}
+
+fn args() -> Args {
+    let mut a = Args { backend: "sqlite".into(), terminals: 64, seconds: 10 };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        match flag.as_str() {
+            "--backend" => a.backend = it.next().unwrap_or(a.backend),
+            "--terminals" => a.terminals = it.next().and_then(|v| v.parse().ok()).unwrap_or(a.terminals),
+            "--seconds" => a.seconds = it.next().and_then(|v| v.parse().ok()).unwrap_or(a.seconds),
+            _ => {}
+        }
+    }
+    a
+}
+
+async fn open_db(backend: &str, dir: &std::path::Path) -> anyhow::Result<Db> {
+    Ok(match backend {
+        "postgres" => {
+            let admin_url = std::env::var("BT_TEST_POSTGRES_URL")?;
+            sqlx::any::install_default_drivers();
+            let name = format!("bt_bench_{}", hex::encode(rand::random::<[u8; 4]>()));
+            let admin = sqlx::AnyPool::connect(&admin_url).await?;
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await?;
+            let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(b, _)| b);
+            Db::open(&format!("{base}/{name}")).await?
+        }
+        _ => Db::open(&format!("sqlite://{}?mode=rwc", dir.join("bench.db").display())).await?,
+    })
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = args();
+    let dir = tempfile::tempdir()?;
+    let pki = server::ensure_dev_pki(&dir.path().join("tls"))?;
+    let db = open_db(&args.backend, dir.path()).await?;
+    demo::seed(&db, &pki.terminal_fingerprint).await?;
+    let ca = provisioning::DeploymentCa::load(
+        &std::fs::read_to_string(dir.path().join("tls/ca.pem"))?,
+        &std::fs::read_to_string(dir.path().join("tls/ca-key.pem"))?,
+    )?;
+    let ca_cert = Certificate::from_pem(ca.cert_pem().as_bytes())?;
+    let now = jiff::Timestamp::now().as_millisecond();
+    let mut clients = Vec::new();
+    for i in 0..args.terminals {
+        let id = format!("bench-{i}");
+        let cert = ca.issue_terminal(&id)?;
+        db.insert_terminal(&id, demo::OFFICE, &id, &provisioning::fingerprint_pem(&cert.cert_pem)?).await?;
+        let identity = Identity::from_pem(format!("{}{}", cert.cert_pem, cert.key_pem).as_bytes())?;
+        clients.push(Client::builder().tls_certs_only([ca_cert.clone()]).identity(identity).build()?);
+    }
+    let mut bookings = Vec::new();
+    // A busy office's day: 300 appointments in the check-in window; after the first check-in
+    // of each, the terminal gets the same ticket again (a reprint).
+    for i in 0..300 {
+        let number = format!("{}", 5_000_000 + i);
+        let code = "BENCH";
+        db.insert_appointment(&Appointment {
+            id: 0,
+            booking_number: number.clone(),
+            code_hash: code_hash(&number, code),
+            office_id: demo::OFFICE.into(),
+            service_id: "anmeldung".into(),
+            starts_at: now + ((i % 40) - 10) * 60_000,
+            display_name: "Bench".into(),
+            failed_attempts: 0,
+            locked_until: 0,
+            ticket_id: None,
+        })
+        .await?;
+        bookings.push(number);
+    }
+    let running = server::start("127.0.0.1:0".parse()?, db.clone(), &pki.server, Settings::default()).await?;
+    let base = format!("https://localhost:{}", running.addr.port());
+    let stop = Arc::new(AtomicBool::new(false));
+
+    // Counters work the queue off so it stays the size of a busy office's (≈ 300 waiting).
+    let worker = tokio::spawn(work_off_queue(db.clone(), stop.clone()));
+
+    let bookings = Arc::new(bookings);
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(args.seconds);
+    let mut tasks = Vec::new();
+    for (i, client) in clients.into_iter().enumerate() {
+        let base = base.clone();
+        let bookings = bookings.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut failures = 0u64;
+            let mut n = 0usize;
+            while Instant::now() < deadline {
+                n += 1;
+                let (path, body) = if n % 5 == 0 {
+                    let b = &bookings[(i * 7919 + n) % bookings.len()];
+                    ("check-in", json!({ "booking_number": b, "code": "BENCH" }))
+                } else {
+                    let service = ["personalausweis", "reisepass", "anmeldung", "meldebescheinigung", "beglaubigung"][n % 5];
+                    ("walk-in", json!({ "service_id": service }))
+                };
+                let t = Instant::now();
+                let r = client
+                    .post(format!("{base}/api/v1/terminal/{path}"))
+                    .header("idempotency-key", uuid::Uuid::new_v4().to_string())
+                    .json(&body)
+                    .send()
+                    .await;
+                match r {
+                    Ok(r) if r.status().is_success() => {
+                        let _ = r.bytes().await;
+                        latencies.push(t.elapsed());
+                    }
+                    _ => failures += 1,
+                }
+            }
+            (latencies, failures)
+        }));
+    }
+    let mut all = Vec::new();
+    let mut failures = 0;
+    for t in tasks {
+        let (l, f) = t.await?;
+        all.extend(l);
+        failures += f;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    stop.store(true, Ordering::Relaxed);
+    let _ = worker.await;
+    all.sort();
+    let pct = |p: f64| all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1))).copied().unwrap_or_default();
+    println!(
+        "backend {}  terminals {}  {:.1} s  requests {}  failed {}  throughput {:.0}/s  p50 {:.2} ms  p99 {:.2} ms  max {:.2} ms",
+        args.backend,
+        args.terminals,
+        elapsed,
+        all.len(),
+        failures,
+        all.len() as f64 / elapsed,
+        pct(0.50).as_secs_f64() * 1000.0,
+        pct(0.99).as_secs_f64() * 1000.0,
+        all.last().copied().unwrap_or_default().as_secs_f64() * 1000.0,
+    );
+    running.stop().await;
+    Ok(())
+}
+
+/// Finishes the oldest waiting tickets whenever more than 300 wait.
+async fn work_off_queue(db: Db, stop: Arc<AtomicBool>) {
+    let Ok(Some(office)) = db.office(demo::OFFICE).await else { return };
+    while !stop.load(Ordering::Relaxed) {
+        let now = jiff::Timestamp::now();
+        let day = queue::office_day(&office, now);
+        let live = db.live_tickets(&office.id, &day).await.unwrap_or_default();
+        let order = queue::call_order(live.iter(), now.as_millisecond());
+        for t in order.iter().take(order.len().saturating_sub(300)) {
+            if let Ok(Some(called)) = db.transition(t, Action::Call, TicketStatus::Called, "bench", Some("platz-1"), None, now.as_millisecond()).await {
+                let _ = db.transition(&called, Action::Finish, TicketStatus::Finished, "bench", None, None, now.as_millisecond()).await;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
