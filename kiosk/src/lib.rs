@@ -1,1 +1,10 @@
-//! The fullscreen self-service application on the terminal and the visitor flows behind it.
+//! The kiosk: the visitor flow, the back-office client, printing, and the wiring of the
+//! Slint screens to them.
+
+pub mod backend;
+pub mod controller;
+pub mod demo;
+pub mod flow;
+pub mod format;
+pub mod printing;
+pub mod ui;

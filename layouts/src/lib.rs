@@ -1,1 +1,3 @@
-//! The kiosk's screens (`.slint`), theme, translations and form definitions.
+//! The kiosk's Slint screens: one adapter global per screen, a theme global, bundled translations.
+
+slint::include_modules!();

@@ -1,0 +1,103 @@
+//! The back-office contract the kiosk depends on, as a trait: the reference back office over
+//! HTTPS implements it, and so can a city's own queue system behind an adapter, or a test fake.
+
+pub mod https;
+pub mod retry;
+pub mod wire;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use thiserror::Error;
+
+use crate::flow::{CheckInOutcome, ServiceTree, Unreachable, WalkInOutcome};
+
+/// A boxed future, so the trait can be used as `dyn BackOffice`.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// One device's state in the heartbeat.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DeviceReport {
+    /// `ticket_printer`, `scanner`, `help`, …
+    pub device: String,
+    /// `ok`, `paper_out`, `requested`, …
+    pub state: String,
+    /// What staff should do; never personal data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// What the terminal reports every few seconds.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Heartbeat {
+    /// The kiosk's version.
+    pub app_version: String,
+    /// The running configuration's version.
+    pub config_version: String,
+    /// Device health, and a help request as device `help`.
+    pub devices: Vec<DeviceReport>,
+}
+
+/// Why the back office gave no usable answer.
+#[derive(Debug, Error)]
+pub enum ClientError {
+    /// No connection, or no answer in time, after every retry.
+    #[error("back office unreachable: check the network and the back-office address")]
+    Unreachable(#[source] reqwest::Error),
+    /// Too many failures lately: not trying until the cool-down ends.
+    #[error("back office failing repeatedly; not retrying until the cool-down ends")]
+    CircuitOpen,
+    /// The back office refused the terminal or the request.
+    #[error(
+        "back office answered {status} {code}: check the terminal's certificate and configuration"
+    )]
+    Rejected {
+        /// HTTP status.
+        status: u16,
+        /// The error code from the body.
+        code: String,
+    },
+    /// The back office kept failing on its side.
+    #[error("back office error {status} after retries")]
+    Server {
+        /// HTTP status.
+        status: u16,
+    },
+    /// The answer could not be read.
+    #[error("back office answer unreadable")]
+    BadAnswer(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The client could not be set up.
+    #[error("cannot set up the HTTPS client: check the certificate files")]
+    Setup(#[source] reqwest::Error),
+}
+
+impl ClientError {
+    /// What the visitor is told.
+    pub fn unreachable(&self) -> Unreachable {
+        match self {
+            ClientError::Rejected { status, .. } if *status == 401 || *status == 403 => {
+                Unreachable::Refused
+            }
+            _ => Unreachable::Offline,
+        }
+    }
+}
+
+/// The back office as the kiosk uses it.
+pub trait BackOffice: Send + Sync {
+    /// The office and its services with their state now.
+    fn services(&self) -> BoxFuture<'_, Result<ServiceTree, ClientError>>;
+    /// Checks a booking in (one attempt; retries inside reuse its idempotency key).
+    fn check_in<'a>(
+        &'a self,
+        booking: &'a str,
+        code: &'a str,
+    ) -> BoxFuture<'a, Result<CheckInOutcome, ClientError>>;
+    /// Draws a walk-in number.
+    fn walk_in<'a>(
+        &'a self,
+        service_id: &'a str,
+    ) -> BoxFuture<'a, Result<WalkInOutcome, ClientError>>;
+    /// Reports versions and device health.
+    fn heartbeat<'a>(&'a self, beat: &'a Heartbeat) -> BoxFuture<'a, Result<(), ClientError>>;
+}

@@ -1,0 +1,174 @@
+//! Printing the visitor's ticket through `devices`: the domain ticket for paper, the printer
+//! behind a trait (real USB or the simulator), and printer faults mapped to what the flow shows.
+
+use std::path::PathBuf;
+
+use devices::escpos::render::{PaperWidth, render_ticket};
+use devices::health::DeviceState;
+use devices::printer::{Connector, FailReason, PrintError, PrinterLink, PrinterProblem, Timeouts};
+use devices::sim::SimPrinter;
+use devices::ticket::{Ticket, TicketLabels, WaitRange};
+use devices::usb::UsbTransport;
+
+use crate::flow::{Lang, PrintFault, TicketInfo};
+use crate::format;
+
+/// A ticket printer as the controller uses it. Blocking: call it off the UI thread.
+pub trait TicketOutput: Send {
+    /// Prints one ticket; `Ok` only when the printer confirmed it.
+    fn print(&mut self, ticket: &Ticket) -> Result<(), PrintFault>;
+    /// The printer's state now (for the heartbeat).
+    fn state(&mut self) -> DeviceState;
+}
+
+/// A printer link, and optionally a folder where each ticket is also written as a PNG
+/// (demo mode and tests: what came out of the simulated printer).
+pub struct LinkOutput<C: Connector> {
+    link: PrinterLink<C>,
+    paper: PaperWidth,
+    png_dir: Option<PathBuf>,
+    printed: u32,
+}
+
+impl<C: Connector> LinkOutput<C> {
+    /// Prints through `connector`.
+    pub fn new(connector: C, paper: PaperWidth, png_dir: Option<PathBuf>) -> Self {
+        Self {
+            link: PrinterLink::new(connector, paper, Timeouts::default()),
+            paper,
+            png_dir,
+            printed: 0,
+        }
+    }
+
+    fn write_png(&mut self, ticket: &Ticket) {
+        let Some(dir) = &self.png_dir else { return };
+        // The same ESC/POS bytes through a fresh simulator: one PNG per ticket.
+        let png = render_ticket(ticket, self.paper).ok().and_then(|job| {
+            let sim = SimPrinter::new(self.paper);
+            let mut t = sim.open().ok()?;
+            t.write_bulk(&job.bytes, std::time::Duration::from_secs(5))
+                .ok()?;
+            sim.png().ok()
+        });
+        self.printed += 1;
+        let path = dir.join(format!("ticket-{:04}-{}.png", self.printed, ticket.number));
+        match png
+            .map(|bytes| std::fs::create_dir_all(dir).and_then(|()| std::fs::write(&path, bytes)))
+        {
+            Some(Ok(())) => {
+                tracing::info!(path = %path.display(), "simulated printer wrote the ticket")
+            }
+            Some(Err(e)) => {
+                tracing::warn!(error = %e, path = %path.display(), "cannot write ticket PNG")
+            }
+            None => tracing::warn!("cannot render ticket PNG"),
+        }
+    }
+}
+
+fn fault(problem: PrinterProblem) -> PrintFault {
+    match problem {
+        PrinterProblem::PaperOut => PrintFault::PaperOut,
+        PrinterProblem::CoverOpen => PrintFault::CoverOpen,
+        PrinterProblem::Error | PrinterProblem::Offline => PrintFault::Failed,
+    }
+}
+
+/// What the visitor is told about a failed job.
+pub fn print_fault(e: &PrintError) -> PrintFault {
+    match e {
+        e if e.is_disconnect() => PrintFault::Absent,
+        PrintError::NotReady { problem, .. } => fault(*problem),
+        PrintError::Failed {
+            reason: FailReason::Printer(problem),
+            ..
+        } => fault(*problem),
+        PrintError::Failed {
+            reason: FailReason::Unplugged,
+            ..
+        } => PrintFault::Absent,
+        _ => PrintFault::Failed,
+    }
+}
+
+impl<C: Connector> TicketOutput for LinkOutput<C> {
+    fn print(&mut self, ticket: &Ticket) -> Result<(), PrintFault> {
+        match self.link.print(ticket) {
+            Ok(_) => {
+                self.write_png(ticket);
+                Ok(())
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "ticket not printed");
+                Err(print_fault(&e))
+            }
+        }
+    }
+
+    fn state(&mut self) -> DeviceState {
+        self.link.poll();
+        self.link.state().unwrap_or(DeviceState::Absent)
+    }
+}
+
+/// The printer's code page holds Latin script only: Arabic and Ukrainian visitors get the
+/// German texts on paper (the screen shows their language).
+fn paper_lang(lang: Lang) -> Lang {
+    match lang {
+        Lang::Ar | Lang::Uk => Lang::De,
+        other => other,
+    }
+}
+
+fn labels(lang: Lang) -> TicketLabels {
+    let l = |a: &str, b: &str, c: &str, d: &str, e: &str| TicketLabels {
+        your_number: a.into(),
+        waiting_area: b.into(),
+        people_ahead: c.into(),
+        wait: d.into(),
+        qr_hint: e.into(),
+    };
+    match lang {
+        Lang::En => l(
+            "Your number",
+            "Please wait in:",
+            "People ahead:",
+            "Estimated wait:",
+            "Scan the QR code: your position live",
+        ),
+        Lang::Fr => l(
+            "Votre numéro",
+            "Veuillez attendre :",
+            "Personnes avant vous :",
+            "Attente estimée :",
+            "Scannez le QR code : votre position en direct",
+        ),
+        Lang::Tr => l(
+            "Numaranız",
+            "Lütfen bekleyin:",
+            "Önünüzdeki kişi:",
+            "Tahmini bekleme:",
+            "QR kodu tarayın: canlı sıranız",
+        ),
+        _ => TicketLabels::german(),
+    }
+}
+
+/// The paper ticket for `info` in the visitor's language (as far as the code page allows).
+pub fn paper_ticket(info: &TicketInfo, lang: Lang) -> Ticket {
+    let lang = paper_lang(lang);
+    let (low, high) = info.wait_minutes;
+    Ticket {
+        office: info.office_name.clone(),
+        number: info.number.clone(),
+        service: info.service.get(lang).to_owned(),
+        waiting_area: info.waiting_area.get(lang).to_owned(),
+        people_ahead: info.people_ahead,
+        wait: WaitRange::new(low.min(high), high.max(low)).unwrap_or(Ticket::sample().wait),
+        issued_at: format::date_time(info.issued_at, lang),
+        qr_payload: info.status_url.clone(),
+        logo: None,
+        labels: labels(lang),
+    }
+}

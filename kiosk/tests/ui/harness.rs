@@ -1,0 +1,253 @@
+//! The test harness: a kiosk window on the testing backend, its controller, the simulated
+//! printer, and helpers to touch elements by their accessible label and take screenshots.
+
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::{Duration, Instant};
+
+use devices::escpos::render::PaperWidth;
+use devices::sim::SimPrinter;
+use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery};
+use kiosk::backend::BackOffice;
+use kiosk::controller::{self, ControllerConfig, Sink};
+use kiosk::flow::{Event, Flow, Lang, PrintState, Screen, Timings};
+use kiosk::printing::LinkOutput;
+use kiosk::ui::{App, DemoBooking};
+use slint::ComponentHandle;
+
+/// Log lines of every test in this binary (to prove no personal data is logged).
+pub static LOG: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+
+struct LogWriter;
+impl std::io::Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        LOG.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Sets the testing backend with the software renderer for this test's thread.
+pub fn init() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter("debug,sqlx=warn,hyper=warn,rustls=warn,h2=warn,reqwest=warn")
+        .with_writer(|| LogWriter)
+        .with_ansi(false)
+        .try_init();
+    let _ = slint::platform::set_platform(Box::new(i_slint_backend_testing::TestingBackend::new(
+        i_slint_backend_testing::TestingBackendOptions {
+            mock_time: true,
+            threading: false,
+            renderer_name: Some("software".into()),
+        },
+    )));
+}
+
+pub struct Kiosk {
+    pub app: Rc<App>,
+    pub printer: SimPrinter,
+    pub tickets: tempfile::TempDir,
+    events: mpsc::Receiver<Event>,
+}
+
+impl Kiosk {
+    pub fn start(backend: Arc<dyn BackOffice>) -> Self {
+        Self::with(backend, vec![], (1920, 1080))
+    }
+
+    pub fn with(backend: Arc<dyn BackOffice>, demo: Vec<DemoBooking>, size: (u32, u32)) -> Self {
+        init();
+        let printer = SimPrinter::new(PaperWidth::Mm80);
+        let tickets = tempfile::tempdir().unwrap();
+        let output = LinkOutput::new(
+            printer.clone(),
+            PaperWidth::Mm80,
+            Some(tickets.path().to_owned()),
+        );
+        let (tx, events) = mpsc::channel();
+        let tx = Mutex::new(tx);
+        let sink: Sink = Arc::new(move |e| {
+            let _ = tx.lock().unwrap().send(e);
+        });
+        let config = ControllerConfig {
+            heartbeat_every: Duration::from_secs(3600),
+            ..Default::default()
+        };
+        let (controller, _) = controller::spawn(backend, Box::new(output), sink, config).unwrap();
+        let window = layouts::AppWindow::new().unwrap();
+        window
+            .window()
+            .set_size(slint::PhysicalSize::new(size.0, size.1));
+        window
+            .global::<layouts::Session>()
+            .set_portrait(size.1 > size.0);
+        let flow = Flow::new(Lang::De, Timings::default(), Instant::now());
+        controller.send(kiosk::flow::Command::LoadServices);
+        let app = App::new(window, flow, controller, "Bürgeramt".into(), demo);
+        let kiosk = Self {
+            app,
+            printer,
+            tickets,
+            events,
+        };
+        kiosk.settle();
+        kiosk
+    }
+
+    /// Handles the controller's results until nothing is pending.
+    pub fn settle(&self) {
+        loop {
+            let busy = matches!(
+                self.app.flow().screen(),
+                Screen::Progress(_)
+                    | Screen::Ticket {
+                        print: PrintState::Printing,
+                        ..
+                    }
+            );
+            let wait = if busy {
+                Duration::from_secs(20)
+            } else {
+                Duration::from_millis(100)
+            };
+            match self.events.recv_timeout(wait) {
+                Ok(e) => self.app.dispatch(e),
+                Err(_) if !busy => return,
+                Err(e) => panic!("no answer from the controller: {e}"),
+            }
+        }
+    }
+
+    /// The enabled control (not a text) with this accessible label.
+    fn find(&self, label: &str) -> ElementHandle {
+        ElementHandle::find_by_accessible_label(self.app.window(), label)
+            .find(|e| {
+                e.is_valid()
+                    && e.accessible_enabled() != Some(false)
+                    && e.accessible_role() != Some(AccessibleRole::Text)
+            })
+            .unwrap_or_else(|| {
+                let controls: Vec<_> = ElementQuery::from_root(self.app.window())
+                    .match_descendants()
+                    .match_accessible_role(AccessibleRole::Button)
+                    .find_all()
+                    .iter()
+                    .filter_map(|e| e.accessible_label())
+                    .collect();
+                panic!(
+                    "no enabled control labelled {label:?} on {:?}; buttons: {controls:?}",
+                    self.app.flow().screen()
+                )
+            })
+    }
+
+    /// Whether an element with this label is showing.
+    pub fn shows(&self, label: &str) -> bool {
+        ElementHandle::find_by_accessible_label(self.app.window(), label)
+            .next()
+            .is_some()
+    }
+
+    /// Touches the element with this accessible label, then handles the results.
+    pub fn touch(&self, label: &str) {
+        self.find(label).invoke_accessible_default_action();
+        self.settle();
+    }
+
+    /// Types on the on-screen keys.
+    pub fn type_keys(&self, text: &str) {
+        for c in text.chars() {
+            self.find(&c.to_string()).invoke_accessible_default_action();
+        }
+    }
+
+    /// Simulates a scan.
+    pub fn scan(&self, payload: &str) {
+        self.app.dispatch(Event::Scanned(payload.into()));
+        self.settle();
+    }
+
+    /// Moves the clock on and lets the flow notice.
+    pub fn wait(&self, secs: u64) {
+        self.app.advance(Duration::from_secs(secs));
+        self.app.dispatch(Event::Tick);
+    }
+
+    pub fn screen(&self) -> Screen {
+        self.app.flow().screen().clone()
+    }
+
+    /// Writes a screenshot to `docs/screenshots/kiosk-<name>.png`.
+    pub fn shot(&self, name: &str) {
+        let buffer = self
+            .app
+            .window()
+            .window()
+            .take_snapshot()
+            .expect("snapshot");
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = std::fs::File::create(dir.join(format!("kiosk-{name}.png"))).unwrap();
+        let mut encoder = png::Encoder::new(
+            std::io::BufWriter::new(file),
+            buffer.width(),
+            buffer.height(),
+        );
+        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_depth(png::BitDepth::Eight);
+        encoder
+            .write_header()
+            .unwrap()
+            .write_image_data(buffer.as_bytes())
+            .unwrap();
+    }
+}
+
+/// The real back office with demo data, on its own runtime.
+pub struct RealBackOffice {
+    pub runtime: tokio::runtime::Runtime,
+    pub embedded: kiosk::demo::EmbeddedBackOffice,
+    _dir: tempfile::TempDir,
+}
+
+impl RealBackOffice {
+    pub fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let embedded = runtime
+            .block_on(kiosk::demo::start_back_office(dir.path()))
+            .unwrap();
+        Self {
+            runtime,
+            embedded,
+            _dir: dir,
+        }
+    }
+
+    pub fn client(&self) -> Arc<dyn BackOffice> {
+        self.embedded.client().unwrap()
+    }
+
+    /// The demo appointment `minutes` from now (10-minute grid) at the terminal's office.
+    pub fn booking(&self, minutes: i64) -> String {
+        let a = &self.embedded.appointments;
+        let slot = a[12].starts_at.as_second() + minutes * 60;
+        let b = a
+            .iter()
+            .find(|x| x.starts_at.as_second() == slot && x.office_id == backoffice::demo::OFFICE)
+            .expect("demo appointment");
+        format!("BT1:{}:{}", b.booking_number, b.code)
+    }
+
+    pub fn other_office_booking(&self) -> String {
+        let b = &self.embedded.appointments[30];
+        format!("BT1:{}:{}", b.booking_number, b.code)
+    }
+}

@@ -1,0 +1,9 @@
+//! Headless UI tests: whole visits through the real screens with Slint's testing backend and
+//! software renderer, against the real back office (or a fake for fixed outcomes), with the
+//! simulated ticket printer. Screenshots go to `docs/screenshots/kiosk-*.png`.
+
+mod fake;
+mod harness;
+mod privacy;
+mod screens;
+mod visits;
