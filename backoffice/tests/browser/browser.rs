@@ -199,11 +199,16 @@ pub async fn log_in(c: &Client, base: &str, user: &str, password: &str, counter:
     .unwrap();
     until(
         c,
-        10,
+        15,
         "the live connection",
         "return document.querySelector('#live-state').classList.contains('live')",
     )
     .await;
+    // The counter is taken once the back office has confirmed it.
+    let taken = format!(
+        "return window.BT.state.me.counter_id === '{counter}' && document.activeElement === document.body"
+    );
+    until(c, 15, "the counter taken", &taken).await;
 }
 
 /// Saves a PNG screenshot when `BT_SCREENSHOT_DIR` is set (`docs/screenshots` for the README).

@@ -286,6 +286,26 @@ async fn two_counters_pressing_next_together_get_different_people() {
         both.join(",")
     );
     until(&anna, 15, "both calls in Anna's queue", &script).await;
+    // Cancelling needs a second click (clicks run in the page: the table may re-render).
+    let last = &issued[3];
+    let cancel = format!("#queue-body tr[data-number='{last}'] .action-cancel");
+    let click = format!("document.querySelector(\"{cancel}\").click(); return true");
+    crate::browser::eval(&anna, &click).await;
+    assert_eq!(text(&anna, &cancel).await, "Wirklich stornieren?");
+    let (_, queue) = office
+        .staff("schalter1")
+        .await
+        .get("/api/v1/staff/queue")
+        .await;
+    assert_eq!(
+        queue["tickets"].as_array().unwrap().len(),
+        4,
+        "still there after one click"
+    );
+    crate::browser::eval(&anna, &click).await;
+    let gone = format!("return !document.querySelector(\"#queue-body tr[data-number='{last}']\")");
+    until(&anna, 15, "the cancelled ticket gone from the queue", &gone).await;
+
     // English is one click away.
     murat
         .find(Locator::Css("#lang-toggle"))

@@ -64,8 +64,18 @@
     const b = BT.el("button", "action action-" + action, BT.t("action." + action));
     b.type = "button";
     b.dataset.action = action;
+    // Cancelling takes a visitor out of the queue: it needs a second click within 4 s (kept
+    // across re-renders of the table).
+    const armed = action === "cancel" && S.armedCancel && S.armedCancel.id === ticket.id && Date.now() < S.armedCancel.until;
+    if (armed) b.textContent = BT.t("action.cancel_confirm");
     b.addEventListener("click", () => {
       if (action === "forward") return forward(ticket);
+      if (action === "cancel" && !armed) {
+        S.armedCancel = { id: ticket.id, until: Date.now() + 4000 };
+        setTimeout(renderQueue, 4100);
+        return renderQueue();
+      }
+      S.armedCancel = null;
       act(ticket.id, action);
     });
     return b;
@@ -243,6 +253,8 @@
 
   $("counter-select").addEventListener("change", async (e) => {
     if (!e.target.value) return;
+    // Hand the keyboard back to the shortcuts.
+    e.target.blur();
     try { S.me = await BT.call("POST", "/api/v1/staff/counter", { counter_id: e.target.value }); render(); } catch (err) { showError(err); }
   });
 
