@@ -1,14 +1,19 @@
 //! The controller: performs the flow's commands on tokio (back office, printer) on its own
-//! thread and hands every result back as a flow event through a sink; sends the heartbeat.
+//! thread and hands every result back as a flow event through a sink; sends the heartbeat;
+//! in offline mode issues walk-in numbers from the reserved block and replays them.
 
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use devices::health::DeviceState;
 use tokio::sync::mpsc;
 
-use crate::backend::{BackOffice, DeviceReport, Heartbeat};
-use crate::flow::{Command, Event, PrintFault};
+use crate::backend::{BackOffice, ClientError, DeviceReport, Heartbeat};
+use crate::flow::{
+    Command, Event, Localized, Origin, PrintFault, ServiceTree, TicketInfo, WalkInOutcome,
+};
+use crate::offline::Journal;
 use crate::printing::{TicketOutput, paper_ticket};
 
 /// Where results go: in the app, onto the Slint event loop; in tests, into a channel.
@@ -17,12 +22,16 @@ pub type Sink = Arc<dyn Fn(Event) + Send + Sync>;
 /// Settings of the controller.
 #[derive(Debug, Clone)]
 pub struct ControllerConfig {
-    /// How often the heartbeat goes out.
+    /// How often the heartbeat goes out (and the offline journal is replayed).
     pub heartbeat_every: Duration,
     /// Version of the kiosk.
     pub app_version: String,
     /// Version of the running configuration.
     pub config_version: String,
+    /// The offline journal; `None` disables offline tickets.
+    pub journal: Option<PathBuf>,
+    /// Offline numbers to reserve at a time.
+    pub offline_block: u32,
 }
 
 impl Default for ControllerConfig {
@@ -31,6 +40,8 @@ impl Default for ControllerConfig {
             heartbeat_every: Duration::from_secs(10),
             app_version: env!("CARGO_PKG_VERSION").to_owned(),
             config_version: "demo".to_owned(),
+            journal: None,
+            offline_block: 20,
         }
     }
 }
@@ -53,6 +64,18 @@ impl Controller {
 
 type Printer = Arc<Mutex<Box<dyn TicketOutput>>>;
 
+/// What the controller's tasks share.
+struct Shared {
+    backend: Arc<dyn BackOffice>,
+    printer: Printer,
+    sink: Sink,
+    config: ControllerConfig,
+    journal: Option<Journal>,
+    tree: Mutex<Option<Arc<ServiceTree>>>,
+    help: Mutex<bool>,
+    online: Mutex<Option<bool>>,
+}
+
 /// Starts the controller on its own thread with its own tokio runtime.
 pub fn spawn(
     backend: Arc<dyn BackOffice>,
@@ -67,13 +90,29 @@ pub fn spawn(
     let thread = std::thread::Builder::new()
         .name("kiosk-controller".into())
         .spawn(move || {
-            runtime.block_on(run(
-                rx,
-                backend,
-                Arc::new(Mutex::new(printer)),
-                sink,
-                config,
-            ))
+            runtime.block_on(async move {
+                let journal = match &config.journal {
+                    Some(path) => match Journal::open(path).await {
+                        Ok(j) => Some(j),
+                        Err(e) => {
+                            tracing::error!(error = %e, path = %path.display(), "offline mode off");
+                            None
+                        }
+                    },
+                    None => None,
+                };
+                let shared = Arc::new(Shared {
+                    backend,
+                    printer: Arc::new(Mutex::new(printer)),
+                    sink,
+                    config,
+                    journal,
+                    tree: Mutex::new(None),
+                    help: Mutex::new(false),
+                    online: Mutex::new(None),
+                });
+                run(rx, shared).await;
+            });
         })?;
     Ok((Controller { tx }, thread))
 }
@@ -91,116 +130,224 @@ fn device_state(state: DeviceState) -> &'static str {
     }
 }
 
-async fn beat(
-    backend: &Arc<dyn BackOffice>,
-    printer: &Printer,
-    help: bool,
-    config: &ControllerConfig,
-) {
-    let p = Arc::clone(printer);
-    let state =
-        tokio::task::spawn_blocking(move || p.lock().unwrap_or_else(|e| e.into_inner()).state())
-            .await
-            .unwrap_or(DeviceState::Error);
-    let mut devices = vec![DeviceReport {
-        device: "ticket_printer".into(),
-        state: device_state(state).into(),
-        detail: state.hint().map(str::to_owned),
-    }];
-    if help {
-        devices.push(DeviceReport {
-            device: "help".into(),
-            state: "requested".into(),
-            detail: Some("visitor at the terminal asks for help".into()),
-        });
-    }
-    let heartbeat = Heartbeat {
-        app_version: config.app_version.clone(),
-        config_version: config.config_version.clone(),
-        devices,
-    };
-    if let Err(e) = backend.heartbeat(&heartbeat).await {
-        tracing::warn!(error = %e, "heartbeat not delivered");
-    }
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-async fn run(
-    mut rx: mpsc::Receiver<Command>,
-    backend: Arc<dyn BackOffice>,
-    printer: Printer,
-    sink: Sink,
-    config: ControllerConfig,
-) {
-    let mut ticker = tokio::time::interval(config.heartbeat_every);
-    let mut help = false;
-    loop {
-        let command = tokio::select! {
-            c = rx.recv() => match c { Some(c) => c, None => break },
-            _ = ticker.tick() => {
-                let (b, p, c) = (Arc::clone(&backend), Arc::clone(&printer), config.clone());
-                tokio::spawn(async move { beat(&b, &p, help, &c).await });
-                continue;
+/// The office-local day, as the back office names it.
+fn today() -> String {
+    jiff::Timestamp::now()
+        .to_zoned(crate::format::office_tz())
+        .date()
+        .to_string()
+}
+
+impl Shared {
+    /// Tells the flow when the back office comes and goes.
+    fn reachable(&self, online: bool) {
+        let mut last = lock(&self.online);
+        if *last != Some(online) {
+            *last = Some(online);
+            tracing::info!(online, "back office reachability changed");
+            (self.sink)(Event::Connectivity(online));
+        }
+    }
+
+    fn observe<T>(&self, result: &Result<T, ClientError>) {
+        match result {
+            Ok(_) => self.reachable(true),
+            Err(e) if e.is_offline() => self.reachable(false),
+            Err(_) => {}
+        }
+    }
+
+    async fn beat(&self) {
+        let p = Arc::clone(&self.printer);
+        let state = tokio::task::spawn_blocking(move || lock(&p).state())
+            .await
+            .unwrap_or(DeviceState::Error);
+        let mut devices = vec![DeviceReport {
+            device: "ticket_printer".into(),
+            state: device_state(state).into(),
+            detail: state.hint().map(str::to_owned),
+        }];
+        if *lock(&self.help) {
+            devices.push(DeviceReport {
+                device: "help".into(),
+                state: "requested".into(),
+                detail: Some("visitor at the terminal asks for help".into()),
+            });
+        }
+        let heartbeat = Heartbeat {
+            app_version: self.config.app_version.clone(),
+            config_version: self.config.config_version.clone(),
+            devices,
+        };
+        let result = self.backend.heartbeat(&heartbeat).await;
+        self.observe(&result);
+        match result {
+            Ok(()) => self.sync_offline().await,
+            Err(e) => tracing::warn!(error = %e, "heartbeat not delivered"),
+        }
+    }
+
+    /// Keeps a block of offline numbers in reserve and files the tickets issued offline.
+    async fn sync_offline(&self) {
+        let Some(journal) = &self.journal else { return };
+        let day = today();
+        if journal.numbers_left(&day).await.unwrap_or(0) < 5 {
+            match self.backend.offline_block(self.config.offline_block).await {
+                Ok(block) => {
+                    if let Err(e) = journal.add_block(&block).await {
+                        tracing::error!(error = %e, "offline block not stored");
+                    } else {
+                        tracing::info!(
+                            first = block.first,
+                            last = block.last,
+                            "offline numbers reserved"
+                        );
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "no offline numbers reserved"),
+            }
+        }
+        let pending = match journal.pending().await {
+            Ok(p) if !p.is_empty() => p,
+            Ok(_) => return,
+            Err(e) => {
+                tracing::error!(error = %e, "offline journal unreadable");
+                return;
             }
         };
-        tracing::debug!(command = command.name(), "command from the flow");
-        let (backend, sink, printer) = (
-            Arc::clone(&backend),
-            Arc::clone(&sink),
-            Arc::clone(&printer),
-        );
+        match self.backend.offline_tickets(&pending).await {
+            Ok(results) => {
+                for t in &pending {
+                    let result = results.iter().find(|(n, _)| *n == t.display_number);
+                    if let Some(r @ ("accepted" | "duplicate" | "rejected")) =
+                        result.map(|(_, r)| r.as_str())
+                    {
+                        if r == "rejected" {
+                            tracing::warn!(number = %t.display_number, "offline ticket rejected by the back office");
+                        }
+                        if let Err(e) = journal.mark_uploaded(&t.display_number, &t.issued_at).await
+                        {
+                            tracing::error!(error = %e, "offline journal not updated");
+                        }
+                    }
+                }
+                tracing::info!(count = pending.len(), "offline tickets filed");
+            }
+            Err(e) => tracing::warn!(error = %e, "offline tickets not filed yet"),
+        }
+    }
+
+    /// A walk-in number from the reserved block while the back office is unreachable.
+    async fn offline_walk_in(&self, service_id: &str) -> Option<TicketInfo> {
+        let journal = self.journal.as_ref()?;
+        let now = jiff::Timestamp::now();
+        let number = match journal.issue(&today(), service_id, &now.to_string()).await {
+            Ok(n) => n?,
+            Err(e) => {
+                tracing::error!(error = %e, "offline ticket not recorded, none issued");
+                return None;
+            }
+        };
+        tracing::info!(number = %number, service = %service_id, "offline ticket issued");
+        let tree = lock(&self.tree).clone();
+        let service = tree.as_ref().and_then(|t| t.service(service_id));
+        Some(TicketInfo {
+            number: number.clone(),
+            origin: Origin::Offline,
+            office_name: tree
+                .as_ref()
+                .map(|t| t.office_name.clone())
+                .unwrap_or_default(),
+            service_id: service_id.to_owned(),
+            service: service.map_or_else(|| Localized::same(service_id), |s| s.name.clone()),
+            waiting_area: service.map(|s| s.waiting_area.clone()).unwrap_or_default(),
+            people_ahead: 0,
+            wait_minutes: (0, 0),
+            issued_at: now,
+            appointment_at: None,
+            status_url: String::new(),
+        })
+    }
+
+    async fn perform(self: Arc<Self>, command: Command) {
+        let backend = Arc::clone(&self.backend);
         match command {
             Command::LoadServices => {
-                tokio::spawn(async move {
-                    let r = backend.services().await;
-                    sink(Event::ServicesLoaded(r.map(Arc::new).map_err(|e| {
-                        tracing::warn!(error = %e, "services not loaded");
-                        e.unreachable()
-                    })));
-                });
+                let r = backend.services().await;
+                self.observe(&r);
+                if let Ok(tree) = &r {
+                    *lock(&self.tree) = Some(Arc::new(tree.clone()));
+                }
+                (self.sink)(Event::ServicesLoaded(r.map(Arc::new).map_err(|e| {
+                    tracing::warn!(error = %e, "services not loaded");
+                    e.unreachable()
+                })));
             }
             Command::CheckIn { booking, code } => {
-                tokio::spawn(async move {
-                    let r = backend.check_in(&booking, &code).await;
-                    sink(Event::CheckInAnswered(r.map_err(|e| {
-                        tracing::warn!(error = %e, "check-in not answered");
-                        e.unreachable()
-                    })));
-                });
+                let r = backend.check_in(&booking, &code).await;
+                self.observe(&r);
+                (self.sink)(Event::CheckInAnswered(r.map_err(|e| {
+                    tracing::warn!(error = %e, "check-in not answered");
+                    e.unreachable()
+                })));
             }
             Command::WalkIn { service_id } => {
-                tokio::spawn(async move {
-                    let r = backend.walk_in(&service_id).await;
-                    sink(Event::WalkInAnswered(r.map_err(|e| {
+                let r = backend.walk_in(&service_id).await;
+                self.observe(&r);
+                let event = match r {
+                    Ok(outcome) => Ok(outcome),
+                    Err(e) if e.is_offline() => match self.offline_walk_in(&service_id).await {
+                        Some(ticket) => Ok(WalkInOutcome::Issued(ticket)),
+                        None => Err(e.unreachable()),
+                    },
+                    Err(e) => {
                         tracing::warn!(error = %e, service = %service_id, "walk-in not answered");
-                        e.unreachable()
-                    })));
-                });
+                        Err(e.unreachable())
+                    }
+                };
+                (self.sink)(Event::WalkInAnswered(event));
             }
             Command::Print { ticket, lang } => {
                 let paper = paper_ticket(&ticket, lang);
-                tokio::spawn(async move {
-                    let r = tokio::task::spawn_blocking(move || {
-                        printer
-                            .lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .print(&paper)
-                    })
+                let printer = Arc::clone(&self.printer);
+                let r = tokio::task::spawn_blocking(move || lock(&printer).print(&paper))
                     .await
                     .unwrap_or(Err(PrintFault::Failed));
-                    sink(Event::Printed(r));
-                });
+                (self.sink)(Event::Printed(r));
             }
             Command::RequestHelp => {
-                help = true;
-                let c = config.clone();
-                tokio::spawn(async move { beat(&backend, &printer, true, &c).await });
+                *lock(&self.help) = true;
+                self.beat().await;
             }
             Command::SessionEnded => {
-                if help {
-                    help = false;
-                    let c = config.clone();
-                    tokio::spawn(async move { beat(&backend, &printer, false, &c).await });
+                let was = std::mem::replace(&mut *lock(&self.help), false);
+                if was {
+                    self.beat().await;
                 }
+            }
+        }
+    }
+}
+
+async fn run(mut rx: mpsc::Receiver<Command>, shared: Arc<Shared>) {
+    let mut ticker = tokio::time::interval(shared.config.heartbeat_every);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            c = rx.recv() => match c {
+                Some(command) => {
+                    tracing::debug!(command = command.name(), "command from the flow");
+                    tokio::spawn(Arc::clone(&shared).perform(command));
+                }
+                None => break,
+            },
+            _ = ticker.tick() => {
+                let s = Arc::clone(&shared);
+                tokio::spawn(async move { s.beat().await });
             }
         }
     }

@@ -63,6 +63,14 @@ pub struct EmbeddedBackOffice {
 /// Starts the reference back office with demo data in `dir` (SQLite) on a free local port.
 /// Call inside a tokio runtime.
 pub async fn start_back_office(dir: &Path) -> Result<EmbeddedBackOffice, DemoError> {
+    start_back_office_on(dir, std::net::SocketAddr::from(([127, 0, 0, 1], 0))).await
+}
+
+/// The same on `addr` (tests restart it on the same port with the same data).
+pub async fn start_back_office_on(
+    dir: &Path,
+    addr: std::net::SocketAddr,
+) -> Result<EmbeddedBackOffice, DemoError> {
     let pki =
         backoffice::server::ensure_dev_pki(&dir.join("tls")).map_err(|source| DemoError::Pki {
             dir: dir.to_owned(),
@@ -80,7 +88,6 @@ pub async fn start_back_office(dir: &Path) -> Result<EmbeddedBackOffice, DemoErr
     let appointments = backoffice::demo::ensure_appointments(&db, jiff::Timestamp::now())
         .await
         .map_err(store)?;
-    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
     let server =
         backoffice::server::start(addr, db, &pki.server, backoffice::api::Settings::default())
             .await
@@ -100,16 +107,21 @@ fn read(path: &Path) -> Result<Vec<u8>, DemoError> {
     })
 }
 
+/// The HTTPS settings of the demo terminal for a back office on `addr`.
+pub fn client_config(pki: &DevPki, addr: std::net::SocketAddr) -> Result<HttpsConfig, DemoError> {
+    let mut identity = read(&pki.terminal_cert)?;
+    identity.extend(read(&pki.terminal_key)?);
+    Ok(HttpsConfig::new(
+        format!("https://localhost:{}", addr.port()),
+        read(&pki.server.ca)?,
+        identity,
+    ))
+}
+
 impl EmbeddedBackOffice {
     /// The HTTPS settings of the demo terminal.
     pub fn client_config(&self) -> Result<HttpsConfig, DemoError> {
-        let mut identity = read(&self.pki.terminal_cert)?;
-        identity.extend(read(&self.pki.terminal_key)?);
-        Ok(HttpsConfig::new(
-            format!("https://localhost:{}", self.server.addr.port()),
-            read(&self.pki.server.ca)?,
-            identity,
-        ))
+        client_config(&self.pki, self.server.addr)
     }
 
     /// The demo terminal's client.

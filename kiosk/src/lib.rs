@@ -6,5 +6,6 @@ pub mod controller;
 pub mod demo;
 pub mod flow;
 pub mod format;
+pub mod offline;
 pub mod printing;
 pub mod ui;

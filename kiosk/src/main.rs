@@ -35,7 +35,8 @@ struct Args {
     /// Demo: embedded back office with demo data, simulated printer, demo codes on screen.
     #[arg(long)]
     demo: bool,
-    /// Where demo mode keeps its database, certificates and printed tickets.
+    /// Where the kiosk keeps its offline journal (and demo mode its database, certificates
+    /// and printed tickets).
     #[arg(long, default_value = "demo-data/kiosk")]
     data_dir: PathBuf,
     /// Window backend.
@@ -186,9 +187,14 @@ fn run(args: Args) -> Result<()> {
             tracing::warn!(error = %e, "event loop gone, result dropped");
         }
     });
+    std::fs::create_dir_all(&args.data_dir)
+        .with_context(|| format!("cannot create {}", args.data_dir.display()))?;
+    let config = ControllerConfig {
+        journal: Some(args.data_dir.join("offline-journal.db")),
+        ..ControllerConfig::default()
+    };
     let (controller, _thread) =
-        controller::spawn(backend, printer, sink, ControllerConfig::default())
-            .context("cannot start the controller")?;
+        controller::spawn(backend, printer, sink, config).context("cannot start the controller")?;
     controller.send(kiosk::flow::Command::LoadServices);
 
     let flow = Flow::new(default_lang, timings, std::time::Instant::now());

@@ -167,7 +167,12 @@ pub fn paper_ticket(info: &TicketInfo, lang: Lang) -> Ticket {
         people_ahead: info.people_ahead,
         wait: WaitRange::new(low.min(high), high.max(low)).unwrap_or(Ticket::sample().wait),
         issued_at: format::date_time(info.issued_at, lang),
-        qr_payload: info.status_url.clone(),
+        // Offline tickets have no live page yet: the QR code repeats the number.
+        qr_payload: if info.status_url.is_empty() {
+            info.number.clone()
+        } else {
+            info.status_url.clone()
+        },
         logo: None,
         labels: labels(lang),
     }

@@ -13,6 +13,7 @@ use super::retry::{Breaker, RetryPolicy};
 use super::wire::{self, ErrorBody, ServicesResponse, TicketResponse};
 use super::{BackOffice, BoxFuture, ClientError, Heartbeat};
 use crate::flow::{CheckInOutcome, ServiceTree, TicketInfo, WalkInOutcome};
+use crate::offline::{Block, OfflineTicket};
 
 /// Where the back office is and how to talk to it.
 #[derive(Debug, Clone)]
@@ -236,6 +237,55 @@ impl BackOffice for HttpsBackOffice {
                 return Err(rejected(status, &bytes));
             }
             Ok(())
+        })
+    }
+
+    fn offline_block(&self, count: u32) -> BoxFuture<'_, Result<Block, ClientError>> {
+        Box::pin(async move {
+            let body = json!({ "count": count });
+            let (status, bytes) = self
+                .send(Method::POST, "/api/v1/terminal/offline-block", Some(&body))
+                .await?;
+            if !status.is_success() {
+                return Err(rejected(status, &bytes));
+            }
+            let b: wire::OfflineBlock = parse(&bytes)?;
+            Ok(Block {
+                day: b.day,
+                prefix: b.prefix,
+                first: b.first,
+                last: b.last,
+            })
+        })
+    }
+
+    fn offline_tickets<'a>(
+        &'a self,
+        tickets: &'a [OfflineTicket],
+    ) -> BoxFuture<'a, Result<Vec<(String, String)>, ClientError>> {
+        Box::pin(async move {
+            let list: Vec<Value> = tickets
+                .iter()
+                .map(|t| {
+                    json!({ "display_number": t.display_number, "service_id": t.service_id, "issued_at": t.issued_at })
+                })
+                .collect();
+            let body = json!({ "tickets": list });
+            let (status, bytes) = self
+                .send(
+                    Method::POST,
+                    "/api/v1/terminal/offline-tickets",
+                    Some(&body),
+                )
+                .await?;
+            if !status.is_success() {
+                return Err(rejected(status, &bytes));
+            }
+            let results: Vec<wire::OfflineResult> = parse(&bytes)?;
+            Ok(results
+                .into_iter()
+                .map(|r| (r.display_number, r.result))
+                .collect())
         })
     }
 }

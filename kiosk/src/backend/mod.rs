@@ -11,6 +11,7 @@ use std::pin::Pin;
 use thiserror::Error;
 
 use crate::flow::{CheckInOutcome, ServiceTree, Unreachable, WalkInOutcome};
+use crate::offline::{Block, OfflineTicket};
 
 /// A boxed future, so the trait can be used as `dyn BackOffice`.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -72,6 +73,14 @@ pub enum ClientError {
 }
 
 impl ClientError {
+    /// Whether the back office could not be reached at all (so offline mode applies).
+    pub fn is_offline(&self) -> bool {
+        matches!(
+            self,
+            ClientError::Unreachable(_) | ClientError::CircuitOpen | ClientError::Server { .. }
+        )
+    }
+
     /// What the visitor is told.
     pub fn unreachable(&self) -> Unreachable {
         match self {
@@ -100,4 +109,12 @@ pub trait BackOffice: Send + Sync {
     ) -> BoxFuture<'a, Result<WalkInOutcome, ClientError>>;
     /// Reports versions and device health.
     fn heartbeat<'a>(&'a self, beat: &'a Heartbeat) -> BoxFuture<'a, Result<(), ClientError>>;
+    /// Reserves `count` offline numbers for today.
+    fn offline_block(&self, count: u32) -> BoxFuture<'_, Result<Block, ClientError>>;
+    /// Files tickets issued offline; returns each number with `accepted`, `duplicate` or
+    /// `rejected`.
+    fn offline_tickets<'a>(
+        &'a self,
+        tickets: &'a [OfflineTicket],
+    ) -> BoxFuture<'a, Result<Vec<(String, String)>, ClientError>>;
 }

@@ -57,6 +57,20 @@ pub struct VisitorTicket {
 }
 
 #[derive(Debug, Deserialize)]
+pub struct OfflineBlock {
+    pub day: String,
+    pub prefix: String,
+    pub first: u32,
+    pub last: u32,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct OfflineResult {
+    pub display_number: String,
+    pub result: String,
+}
+
+#[derive(Debug, Deserialize)]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }

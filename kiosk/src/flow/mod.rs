@@ -161,6 +161,8 @@ pub enum Event {
     Printed(Result<(), PrintFault>),
     /// The terminal was locked (with the reason) or unlocked (`None`).
     Locked(Option<String>),
+    /// The back office became reachable (`true`) or unreachable (`false`).
+    Connectivity(bool),
 }
 
 /// I/O the controller performs for the flow.
@@ -218,6 +220,7 @@ pub struct Flow {
     warning_until: Option<Instant>,
     help: bool,
     services: Option<Arc<ServiceTree>>,
+    offline: bool,
     now: Instant,
 }
 
@@ -237,6 +240,7 @@ impl Flow {
             warning_until: None,
             help: false,
             services: None,
+            offline: false,
             now,
         }
     }
@@ -254,6 +258,11 @@ impl Flow {
     /// The last service tree (not personal: kept across sessions).
     pub fn services(&self) -> Option<&Arc<ServiceTree>> {
         self.services.as_ref()
+    }
+
+    /// Whether the terminal works offline (walk-in numbers from its reserved block).
+    pub fn offline(&self) -> bool {
+        self.offline
     }
 
     /// Whether the front desk has been called.
@@ -306,6 +315,10 @@ impl Flow {
                 vec![]
             }
             Event::Home => self.wipe(),
+            Event::Connectivity(online) => {
+                self.offline = !online;
+                vec![]
+            }
             event => transition::apply(self, event, now),
         }
     }
@@ -347,6 +360,7 @@ fn is_input(event: &Event) -> bool {
             | Event::WalkInAnswered(_)
             | Event::Printed(_)
             | Event::Locked(_)
+            | Event::Connectivity(_)
     )
 }
 

@@ -104,6 +104,7 @@ impl App {
                 .map_or(0, |s| i32::try_from(s).unwrap_or(i32::MAX)),
         );
         session.set_speech(prefs.speech);
+        session.set_offline(flow.offline());
 
         let start = w.global::<StartAdapter>();
         let mut langs: Vec<Language> = Lang::ALL

@@ -8,6 +8,7 @@ use kiosk::flow::{
     Availability, CheckInOutcome, ClosedReason, Localized, Origin, ServiceGroup, ServiceInfo,
     ServiceTree, TicketInfo, WalkInOutcome,
 };
+use kiosk::offline::{Block, OfflineTicket};
 
 pub struct Fake {
     pub check_in: Mutex<Option<CheckInOutcome>>,
@@ -161,5 +162,16 @@ impl BackOffice for Fake {
     fn heartbeat<'a>(&'a self, beat: &'a Heartbeat) -> BoxFuture<'a, Result<(), ClientError>> {
         self.heartbeats.lock().unwrap().push(beat.clone());
         Box::pin(async { Ok(()) })
+    }
+
+    fn offline_block(&self, _: u32) -> BoxFuture<'_, Result<Block, ClientError>> {
+        Box::pin(async { Err(ClientError::CircuitOpen) })
+    }
+
+    fn offline_tickets<'a>(
+        &'a self,
+        _: &'a [OfflineTicket],
+    ) -> BoxFuture<'a, Result<Vec<(String, String)>, ClientError>> {
+        Box::pin(async { Err(ClientError::CircuitOpen) })
     }
 }

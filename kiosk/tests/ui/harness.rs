@@ -59,6 +59,25 @@ impl Kiosk {
     }
 
     pub fn with(backend: Arc<dyn BackOffice>, demo: Vec<DemoBooking>, size: (u32, u32)) -> Self {
+        Self::build(backend, demo, size, None, Duration::from_secs(3600))
+    }
+
+    /// With an offline journal and a fast heartbeat.
+    pub fn with_config(
+        backend: Arc<dyn BackOffice>,
+        journal: Option<PathBuf>,
+        heartbeat: Duration,
+    ) -> Self {
+        Self::build(backend, vec![], (1920, 1080), journal, heartbeat)
+    }
+
+    fn build(
+        backend: Arc<dyn BackOffice>,
+        demo: Vec<DemoBooking>,
+        size: (u32, u32),
+        journal: Option<PathBuf>,
+        heartbeat_every: Duration,
+    ) -> Self {
         init();
         let printer = SimPrinter::new(PaperWidth::Mm80);
         let tickets = tempfile::tempdir().unwrap();
@@ -73,7 +92,8 @@ impl Kiosk {
             let _ = tx.lock().unwrap().send(e);
         });
         let config = ControllerConfig {
-            heartbeat_every: Duration::from_secs(3600),
+            heartbeat_every,
+            journal,
             ..Default::default()
         };
         let (controller, _) = controller::spawn(backend, Box::new(output), sink, config).unwrap();
@@ -206,11 +226,14 @@ impl Kiosk {
     }
 }
 
-/// The real back office with demo data, on its own runtime.
+/// The real back office with demo data, on its own runtime; it can be stopped and restarted
+/// on the same port with the same data.
 pub struct RealBackOffice {
     pub runtime: tokio::runtime::Runtime,
-    pub embedded: kiosk::demo::EmbeddedBackOffice,
-    _dir: tempfile::TempDir,
+    pub server: Option<backoffice::server::Running>,
+    pub pki: backoffice::server::DevPki,
+    pub appointments: Vec<backoffice::demo::DemoAppointment>,
+    dir: tempfile::TempDir,
 }
 
 impl RealBackOffice {
@@ -221,23 +244,53 @@ impl RealBackOffice {
             .enable_all()
             .build()
             .unwrap();
-        let embedded = runtime
+        let e = runtime
             .block_on(kiosk::demo::start_back_office(dir.path()))
             .unwrap();
         Self {
             runtime,
-            embedded,
-            _dir: dir,
+            server: Some(e.server),
+            pki: e.pki,
+            appointments: e.appointments,
+            dir,
         }
     }
 
+    fn addr(&self) -> std::net::SocketAddr {
+        self.server.as_ref().expect("running").addr
+    }
+
+    pub fn client_config(&self) -> kiosk::backend::https::HttpsConfig {
+        kiosk::demo::client_config(&self.pki, self.addr()).unwrap()
+    }
+
     pub fn client(&self) -> Arc<dyn BackOffice> {
-        self.embedded.client().unwrap()
+        Arc::new(kiosk::backend::https::HttpsBackOffice::new(self.client_config()).unwrap())
+    }
+
+    /// Stops the server; returns its address for the restart.
+    pub fn stop(&mut self) -> std::net::SocketAddr {
+        let server = self.server.take().expect("running");
+        let addr = server.addr;
+        self.runtime.block_on(server.stop());
+        addr
+    }
+
+    pub fn restart(&mut self, addr: std::net::SocketAddr) {
+        let e = self
+            .runtime
+            .block_on(kiosk::demo::start_back_office_on(self.dir.path(), addr))
+            .unwrap();
+        self.server = Some(e.server);
+    }
+
+    pub fn db(&self) -> backoffice::store::Db {
+        self.server.as_ref().expect("running").state.db.clone()
     }
 
     /// The demo appointment `minutes` from now (10-minute grid) at the terminal's office.
     pub fn booking(&self, minutes: i64) -> String {
-        let a = &self.embedded.appointments;
+        let a = &self.appointments;
         let slot = a[12].starts_at.as_second() + minutes * 60;
         let b = a
             .iter()
@@ -247,7 +300,7 @@ impl RealBackOffice {
     }
 
     pub fn other_office_booking(&self) -> String {
-        let b = &self.embedded.appointments[30];
+        let b = &self.appointments[30];
         format!("BT1:{}:{}", b.booking_number, b.code)
     }
 }

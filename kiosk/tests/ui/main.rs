@@ -4,6 +4,7 @@
 
 mod fake;
 mod harness;
+mod offline;
 mod privacy;
 mod screens;
 mod visits;
