@@ -24,12 +24,21 @@ struct Args {
 }
 
 fn args() -> Args {
-    let mut a = Args { backend: "sqlite".into(), terminals: 64, seconds: 10 };
+    let mut a = Args {
+        backend: "sqlite".into(),
+        terminals: 64,
+        seconds: 10,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         match flag.as_str() {
             "--backend" => a.backend = it.next().unwrap_or(a.backend),
-            "--terminals" => a.terminals = it.next().and_then(|v| v.parse().ok()).unwrap_or(a.terminals),
+            "--terminals" => {
+                a.terminals = it
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(a.terminals)
+            }
             "--seconds" => a.seconds = it.next().and_then(|v| v.parse().ok()).unwrap_or(a.seconds),
             _ => {}
         }
@@ -44,11 +53,21 @@ async fn open_db(backend: &str, dir: &std::path::Path) -> anyhow::Result<Db> {
             sqlx::any::install_default_drivers();
             let name = format!("bt_bench_{}", hex::encode(rand::random::<[u8; 4]>()));
             let admin = sqlx::AnyPool::connect(&admin_url).await?;
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await?;
-            let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(b, _)| b);
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&admin)
+                .await?;
+            let base = admin_url
+                .rsplit_once('/')
+                .map_or(admin_url.as_str(), |(b, _)| b);
             Db::open(&format!("{base}/{name}")).await?
         }
-        _ => Db::open(&format!("sqlite://{}?mode=rwc", dir.join("bench.db").display())).await?,
+        _ => {
+            Db::open(&format!(
+                "sqlite://{}?mode=rwc",
+                dir.join("bench.db").display()
+            ))
+            .await?
+        }
     })
 }
 
@@ -69,9 +88,20 @@ async fn main() -> anyhow::Result<()> {
     for i in 0..args.terminals {
         let id = format!("bench-{i}");
         let cert = ca.issue_terminal(&id)?;
-        db.insert_terminal(&id, demo::OFFICE, &id, &provisioning::fingerprint_pem(&cert.cert_pem)?).await?;
+        db.insert_terminal(
+            &id,
+            demo::OFFICE,
+            &id,
+            &provisioning::fingerprint_pem(&cert.cert_pem)?,
+        )
+        .await?;
         let identity = Identity::from_pem(format!("{}{}", cert.cert_pem, cert.key_pem).as_bytes())?;
-        clients.push(Client::builder().tls_certs_only([ca_cert.clone()]).identity(identity).build()?);
+        clients.push(
+            Client::builder()
+                .tls_certs_only([ca_cert.clone()])
+                .identity(identity)
+                .build()?,
+        );
     }
     let mut bookings = Vec::new();
     // A busy office's day: 300 appointments in the check-in window; after the first check-in
@@ -94,7 +124,13 @@ async fn main() -> anyhow::Result<()> {
         .await?;
         bookings.push(number);
     }
-    let running = server::start("127.0.0.1:0".parse()?, db.clone(), &pki.server, Settings::default()).await?;
+    let running = server::start(
+        "127.0.0.1:0".parse()?,
+        db.clone(),
+        &pki.server,
+        Settings::default(),
+    )
+    .await?;
     let base = format!("https://localhost:{}", running.addr.port());
     let stop = Arc::new(AtomicBool::new(false));
 
@@ -114,11 +150,17 @@ async fn main() -> anyhow::Result<()> {
             let mut n = 0usize;
             while Instant::now() < deadline {
                 n += 1;
-                let (path, body) = if n % 5 == 0 {
+                let (path, body) = if n.is_multiple_of(5) {
                     let b = &bookings[(i * 7919 + n) % bookings.len()];
                     ("check-in", json!({ "booking_number": b, "code": "BENCH" }))
                 } else {
-                    let service = ["personalausweis", "reisepass", "anmeldung", "meldebescheinigung", "beglaubigung"][n % 5];
+                    let service = [
+                        "personalausweis",
+                        "reisepass",
+                        "anmeldung",
+                        "meldebescheinigung",
+                        "beglaubigung",
+                    ][n % 5];
                     ("walk-in", json!({ "service_id": service }))
                 };
                 let t = Instant::now();
@@ -150,7 +192,11 @@ async fn main() -> anyhow::Result<()> {
     stop.store(true, Ordering::Relaxed);
     let _ = worker.await;
     all.sort();
-    let pct = |p: f64| all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1))).copied().unwrap_or_default();
+    let pct = |p: f64| {
+        all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or_default()
+    };
     println!(
         "backend {}  terminals {}  {:.1} s  requests {}  failed {}  throughput {:.0}/s  p50 {:.2} ms  p99 {:.2} ms  max {:.2} ms",
         args.backend,
@@ -169,15 +215,38 @@ async fn main() -> anyhow::Result<()> {
 
 /// Finishes the oldest waiting tickets whenever more than 300 wait.
 async fn work_off_queue(db: Db, stop: Arc<AtomicBool>) {
-    let Ok(Some(office)) = db.office(demo::OFFICE).await else { return };
+    let Ok(Some(office)) = db.office(demo::OFFICE).await else {
+        return;
+    };
     while !stop.load(Ordering::Relaxed) {
         let now = jiff::Timestamp::now();
         let day = queue::office_day(&office, now);
         let live = db.live_tickets(&office.id, &day).await.unwrap_or_default();
         let order = queue::call_order(live.iter(), now.as_millisecond());
         for t in order.iter().take(order.len().saturating_sub(300)) {
-            if let Ok(Some(called)) = db.transition(t, Action::Call, TicketStatus::Called, "bench", Some("platz-1"), None, now.as_millisecond()).await {
-                let _ = db.transition(&called, Action::Finish, TicketStatus::Finished, "bench", None, None, now.as_millisecond()).await;
+            if let Ok(Some(called)) = db
+                .transition(
+                    t,
+                    Action::Call,
+                    TicketStatus::Called,
+                    "bench",
+                    Some("platz-1"),
+                    None,
+                    now.as_millisecond(),
+                )
+                .await
+            {
+                let _ = db
+                    .transition(
+                        &called,
+                        Action::Finish,
+                        TicketStatus::Finished,
+                        "bench",
+                        None,
+                        None,
+                        now.as_millisecond(),
+                    )
+                    .await;
             }
         }
         tokio::time::sleep(Duration::from_millis(100)).await;

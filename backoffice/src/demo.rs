@@ -35,7 +35,10 @@ pub struct DemoAppointment {
 }
 
 fn all_day() -> TimeRange {
-    TimeRange { from: Time::midnight(), until: Time::MAX }
+    TimeRange {
+        from: Time::midnight(),
+        until: Time::MAX,
+    }
 }
 
 fn rules() -> OfficeRules {
@@ -53,7 +56,10 @@ fn rules() -> OfficeRules {
 
 fn walk_in(quota: Option<u32>) -> ServiceRules {
     ServiceRules {
-        walk_in: WalkInRules { hours: OpeningHours([0; 7].map(|_| vec![all_day()])), daily_quota: quota },
+        walk_in: WalkInRules {
+            hours: OpeningHours([0; 7].map(|_| vec![all_day()])),
+            daily_quota: quota,
+        },
         closed_today: false,
     }
 }
@@ -62,7 +68,12 @@ type ServiceSeed = (&'static str, u32, ServiceRules, Texts);
 
 fn catalogue() -> Vec<(char, &'static str, Texts, Texts, Vec<ServiceSeed>)> {
     let t = |de: &str, en: &str, fr: &str, tr: &str, ar: &str, uk: &str| {
-        Texts::de(de).with("en", en).with("fr", fr).with("tr", tr).with("ar", ar).with("uk", uk)
+        Texts::de(de)
+            .with("en", en)
+            .with("fr", fr)
+            .with("tr", tr)
+            .with("ar", ar)
+            .with("uk", uk)
     };
     let area = |n: u32| {
         t(
@@ -75,29 +86,201 @@ fn catalogue() -> Vec<(char, &'static str, Texts, Texts, Vec<ServiceSeed>)> {
         )
     };
     let appointments_only_wednesday = ServiceRules {
-        walk_in: WalkInRules { hours: OpeningHours([0; 7].map(|_| vec![all_day()])).set(Weekday::Wednesday, &[]), daily_quota: None },
+        walk_in: WalkInRules {
+            hours: OpeningHours([0; 7].map(|_| vec![all_day()])).set(Weekday::Wednesday, &[]),
+            daily_quota: None,
+        },
         closed_today: false,
     };
     vec![
-        ('A', "ausweise", t("Ausweise und Pässe", "ID cards and passports", "Cartes d'identité et passeports", "Kimlik kartları ve pasaportlar", "بطاقات الهوية وجوازات السفر", "Посвідчення та паспорти"), area(1), vec![
-            ("personalausweis", 15, walk_in(None), t("Personalausweis beantragen", "Apply for an ID card", "Demander une carte d'identité", "Kimlik kartı başvurusu", "طلب بطاقة هوية", "Подати заяву на посвідчення")),
-            ("reisepass", 15, walk_in(None), t("Reisepass beantragen", "Apply for a passport", "Demander un passeport", "Pasaport başvurusu", "طلب جواز سفر", "Подати заяву на паспорт")),
-            ("abholung", 5, walk_in(None), t("Ausweis oder Pass abholen", "Collect an ID card or passport", "Retirer une carte ou un passeport", "Kimlik veya pasaport teslim alma", "استلام بطاقة الهوية أو جواز السفر", "Отримати посвідчення або паспорт")),
-        ]),
-        ('B', "meldewesen", t("Meldewesen", "Registration of address", "Déclaration de domicile", "İkamet kaydı", "تسجيل العنوان", "Реєстрація місця проживання"), area(2), vec![
-            ("anmeldung", 10, walk_in(None), t("Wohnsitz anmelden oder ummelden", "Register or change your address", "Déclarer ou changer d'adresse", "Adres kaydı veya değişikliği", "تسجيل العنوان أو تغييره", "Зареєструвати або змінити адресу")),
-            ("meldebescheinigung", 5, walk_in(None), t("Meldebescheinigung", "Certificate of registration", "Attestation de domicile", "İkamet belgesi", "شهادة التسجيل", "Довідка про реєстрацію")),
-        ]),
-        ('C', "bescheinigungen", t("Bescheinigungen", "Certificates", "Certificats", "Belgeler", "الشهادات", "Довідки"), area(2), vec![
-            ("fuehrungszeugnis", 8, walk_in(Some(30)), t("Führungszeugnis", "Certificate of good conduct", "Extrait de casier judiciaire", "Sabıka kaydı", "شهادة حسن السلوك", "Довідка про несудимість")),
-            ("beglaubigung", 5, walk_in(None), t("Beglaubigung", "Certified copy", "Copie certifiée conforme", "Onaylı suret", "نسخة مصدقة", "Засвідчена копія")),
-        ]),
-        ('D', "fahrzeuge", t("Fahrzeuge", "Vehicles", "Véhicules", "Araçlar", "المركبات", "Транспортні засоби"), area(3), vec![
-            ("bewohnerparken", 8, appointments_only_wednesday, t("Bewohnerparkausweis", "Resident parking permit", "Vignette de stationnement résident", "Sakin park izni", "تصريح وقوف السكان", "Дозвіл на паркування для мешканців")),
-        ]),
-        ('F', "fundbuero", t("Fundbüro", "Lost and found", "Objets trouvés", "Kayıp eşya", "المفقودات", "Бюро знахідок"), area(3), vec![
-            ("fundsache", 5, walk_in(None), t("Fundsache abgeben oder abholen", "Hand in or collect a found item", "Déposer ou retirer un objet trouvé", "Kayıp eşya teslimi veya alımı", "تسليم أو استلام غرض مفقود", "Здати або забрати знахідку")),
-        ]),
+        (
+            'A',
+            "ausweise",
+            t(
+                "Ausweise und Pässe",
+                "ID cards and passports",
+                "Cartes d'identité et passeports",
+                "Kimlik kartları ve pasaportlar",
+                "بطاقات الهوية وجوازات السفر",
+                "Посвідчення та паспорти",
+            ),
+            area(1),
+            vec![
+                (
+                    "personalausweis",
+                    15,
+                    walk_in(None),
+                    t(
+                        "Personalausweis beantragen",
+                        "Apply for an ID card",
+                        "Demander une carte d'identité",
+                        "Kimlik kartı başvurusu",
+                        "طلب بطاقة هوية",
+                        "Подати заяву на посвідчення",
+                    ),
+                ),
+                (
+                    "reisepass",
+                    15,
+                    walk_in(None),
+                    t(
+                        "Reisepass beantragen",
+                        "Apply for a passport",
+                        "Demander un passeport",
+                        "Pasaport başvurusu",
+                        "طلب جواز سفر",
+                        "Подати заяву на паспорт",
+                    ),
+                ),
+                (
+                    "abholung",
+                    5,
+                    walk_in(None),
+                    t(
+                        "Ausweis oder Pass abholen",
+                        "Collect an ID card or passport",
+                        "Retirer une carte ou un passeport",
+                        "Kimlik veya pasaport teslim alma",
+                        "استلام بطاقة الهوية أو جواز السفر",
+                        "Отримати посвідчення або паспорт",
+                    ),
+                ),
+            ],
+        ),
+        (
+            'B',
+            "meldewesen",
+            t(
+                "Meldewesen",
+                "Registration of address",
+                "Déclaration de domicile",
+                "İkamet kaydı",
+                "تسجيل العنوان",
+                "Реєстрація місця проживання",
+            ),
+            area(2),
+            vec![
+                (
+                    "anmeldung",
+                    10,
+                    walk_in(None),
+                    t(
+                        "Wohnsitz anmelden oder ummelden",
+                        "Register or change your address",
+                        "Déclarer ou changer d'adresse",
+                        "Adres kaydı veya değişikliği",
+                        "تسجيل العنوان أو تغييره",
+                        "Зареєструвати або змінити адресу",
+                    ),
+                ),
+                (
+                    "meldebescheinigung",
+                    5,
+                    walk_in(None),
+                    t(
+                        "Meldebescheinigung",
+                        "Certificate of registration",
+                        "Attestation de domicile",
+                        "İkamet belgesi",
+                        "شهادة التسجيل",
+                        "Довідка про реєстрацію",
+                    ),
+                ),
+            ],
+        ),
+        (
+            'C',
+            "bescheinigungen",
+            t(
+                "Bescheinigungen",
+                "Certificates",
+                "Certificats",
+                "Belgeler",
+                "الشهادات",
+                "Довідки",
+            ),
+            area(2),
+            vec![
+                (
+                    "fuehrungszeugnis",
+                    8,
+                    walk_in(Some(30)),
+                    t(
+                        "Führungszeugnis",
+                        "Certificate of good conduct",
+                        "Extrait de casier judiciaire",
+                        "Sabıka kaydı",
+                        "شهادة حسن السلوك",
+                        "Довідка про несудимість",
+                    ),
+                ),
+                (
+                    "beglaubigung",
+                    5,
+                    walk_in(None),
+                    t(
+                        "Beglaubigung",
+                        "Certified copy",
+                        "Copie certifiée conforme",
+                        "Onaylı suret",
+                        "نسخة مصدقة",
+                        "Засвідчена копія",
+                    ),
+                ),
+            ],
+        ),
+        (
+            'D',
+            "fahrzeuge",
+            t(
+                "Fahrzeuge",
+                "Vehicles",
+                "Véhicules",
+                "Araçlar",
+                "المركبات",
+                "Транспортні засоби",
+            ),
+            area(3),
+            vec![(
+                "bewohnerparken",
+                8,
+                appointments_only_wednesday,
+                t(
+                    "Bewohnerparkausweis",
+                    "Resident parking permit",
+                    "Vignette de stationnement résident",
+                    "Sakin park izni",
+                    "تصريح وقوف السكان",
+                    "Дозвіл на паркування для мешканців",
+                ),
+            )],
+        ),
+        (
+            'F',
+            "fundbuero",
+            t(
+                "Fundbüro",
+                "Lost and found",
+                "Objets trouvés",
+                "Kayıp eşya",
+                "المفقودات",
+                "Бюро знахідок",
+            ),
+            area(3),
+            vec![(
+                "fundsache",
+                5,
+                walk_in(None),
+                t(
+                    "Fundsache abgeben oder abholen",
+                    "Hand in or collect a found item",
+                    "Déposer ou retirer un objet trouvé",
+                    "Kayıp eşya teslimi veya alımı",
+                    "تسليم أو استلام غرض مفقود",
+                    "Здати або забрати знахідку",
+                ),
+            )],
+        ),
     ]
 }
 
@@ -107,10 +290,19 @@ pub async fn seed(db: &Db, terminal_fingerprint: &str) -> Result<bool, StoreErro
     if db.office(OFFICE).await?.is_some() {
         return Ok(false);
     }
-    let berlin = jiff::tz::TimeZone::get("Europe/Berlin").map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let berlin =
+        jiff::tz::TimeZone::get("Europe/Berlin").map_err(|e| StoreError::Corrupt(e.to_string()))?;
     for (id, name, address) in [
-        (OFFICE, "Bürgeramt Saarbrücken-Mitte", "Gerberstraße 4, 66111 Saarbrücken"),
-        (OTHER_OFFICE, "Bürgeramt Dudweiler", "Rathausstraße 1, 66125 Saarbrücken"),
+        (
+            OFFICE,
+            "Bürgeramt Saarbrücken-Mitte",
+            "Gerberstraße 4, 66111 Saarbrücken",
+        ),
+        (
+            OTHER_OFFICE,
+            "Bürgeramt Dudweiler",
+            "Rathausstraße 1, 66125 Saarbrücken",
+        ),
     ] {
         db.insert_office(&Office {
             id: id.into(),
@@ -126,7 +318,18 @@ pub async fn seed(db: &Db, terminal_fingerprint: &str) -> Result<bool, StoreErro
     for (office, scope) in [(OFFICE, ""), (OTHER_OFFICE, "dw-")] {
         for (gi, (prefix, gid, names, area, services)) in catalogue().into_iter().enumerate() {
             let group_id = format!("{scope}{gid}");
-            db.insert_group(&ServiceGroup { id: group_id.clone(), office_id: office.into(), prefix, names, first_number: 1, last_number: 999 }, gi as i64).await?;
+            db.insert_group(
+                &ServiceGroup {
+                    id: group_id.clone(),
+                    office_id: office.into(),
+                    prefix,
+                    names,
+                    first_number: 1,
+                    last_number: 999,
+                },
+                gi as i64,
+            )
+            .await?;
             for (si, (sid, minutes, rules, names)) in services.into_iter().enumerate() {
                 let service = Service {
                     id: format!("{scope}{sid}"),
@@ -141,15 +344,37 @@ pub async fn seed(db: &Db, terminal_fingerprint: &str) -> Result<bool, StoreErro
             }
         }
         for i in 1..=6 {
-            db.insert_counter(office, &Counter { id: format!("{scope}platz-{i}"), name: format!("Platz {i}") }, i).await?;
+            db.insert_counter(
+                office,
+                &Counter {
+                    id: format!("{scope}platz-{i}"),
+                    name: format!("Platz {i}"),
+                },
+                i,
+            )
+            .await?;
         }
     }
     for (username, display, role, password) in STAFF {
-        let password_hash = hash_password(password).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        db.insert_staff(&StaffMember { id: 0, username: (*username).into(), display_name: (*display).into(), role: *role, office_id: OFFICE.into(), password_hash })
-            .await?;
+        let password_hash =
+            hash_password(password).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        db.insert_staff(&StaffMember {
+            id: 0,
+            username: (*username).into(),
+            display_name: (*display).into(),
+            role: *role,
+            office_id: OFFICE.into(),
+            password_hash,
+        })
+        .await?;
     }
-    db.insert_terminal(TERMINAL, OFFICE, "Eingangshalle links", terminal_fingerprint).await?;
+    db.insert_terminal(
+        TERMINAL,
+        OFFICE,
+        "Eingangshalle links",
+        terminal_fingerprint,
+    )
+    .await?;
     Ok(true)
 }
 
@@ -159,7 +384,13 @@ pub fn appointments_around(now: Timestamp) -> Vec<DemoAppointment> {
     let day = now.to_zoned(jiff::tz::TimeZone::UTC).date();
     let base = (i64::from(day.year()) * 400 + i64::from(day.day_of_year())) % 9000 * 100;
     let slot = now.as_second() / 600 * 600;
-    let services = ["personalausweis", "anmeldung", "reisepass", "meldebescheinigung", "fuehrungszeugnis"];
+    let services = [
+        "personalausweis",
+        "anmeldung",
+        "reisepass",
+        "meldebescheinigung",
+        "fuehrungszeugnis",
+    ];
     (0..31)
         .map(|i| {
             let offset = (i - 12) * 10;
@@ -167,9 +398,16 @@ pub fn appointments_around(now: Timestamp) -> Vec<DemoAppointment> {
             DemoAppointment {
                 booking_number: format!("{}", 100_000 + base + i),
                 code: demo_code(base + i),
-                starts_at: Timestamp::from_second(slot).unwrap_or(now).checked_add((if other { 10 } else { offset }).minutes()).unwrap_or(now),
+                starts_at: Timestamp::from_second(slot)
+                    .unwrap_or(now)
+                    .checked_add((if other { 10 } else { offset }).minutes())
+                    .unwrap_or(now),
                 office_id: if other { OTHER_OFFICE } else { OFFICE },
-                service_id: if other { "dw-anmeldung" } else { services[i as usize % services.len()] },
+                service_id: if other {
+                    "dw-anmeldung"
+                } else {
+                    services[i as usize % services.len()]
+                },
             }
         })
         .collect()
@@ -188,7 +426,10 @@ fn demo_code(n: i64) -> String {
 }
 
 /// Stores today's demo appointments unless they exist. Returns them.
-pub async fn ensure_appointments(db: &Db, now: Timestamp) -> Result<Vec<DemoAppointment>, StoreError> {
+pub async fn ensure_appointments(
+    db: &Db,
+    now: Timestamp,
+) -> Result<Vec<DemoAppointment>, StoreError> {
     let list = appointments_around(now);
     for a in &list {
         if db.appointment(&a.booking_number).await?.is_none() {

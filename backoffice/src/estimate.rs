@@ -73,7 +73,9 @@ impl Estimators {
     pub fn record_finished(&self, ticket: &TicketRow) {
         if let (Some(start), Some(end)) = (ticket.called_at, ticket.finished_at) {
             let service = self.service_id(&ticket.service_id);
-            self.with_office(&ticket.office_id, |m| m.estimator.record_processing(service, (end - start) / 1000));
+            self.with_office(&ticket.office_id, |m| {
+                m.estimator.record_processing(service, (end - start) / 1000)
+            });
         }
     }
 
@@ -84,33 +86,64 @@ impl Estimators {
 
     /// Estimates for every waiting ticket: ticket id → (people ahead, low, high minutes).
     /// `waiting_in_order` are the waiting tickets' ids in call order.
-    pub fn estimate(&self, inputs: &Inputs<'_>, waiting_in_order: &[i64]) -> HashMap<i64, (u32, u32, u32)> {
-        let fresh = self.with_office(inputs.office_id, |m| {
-            m.cache.as_ref().filter(|c| inputs.now_ms - c.at_ms < RECOMPUTE_MS).map(|c| {
-                let mut out = HashMap::with_capacity(waiting_in_order.len());
-                let mut behind = 0.0;
-                for id in waiting_in_order {
-                    let e = c.by_ticket.get(id).copied().unwrap_or_else(|| {
-                        behind += 1.0;
-                        let add = (behind * c.step_minutes).round() as u32;
-                        (c.tail.0 + behind as u32, c.tail.1 + add, c.tail.2 + add)
-                    });
-                    out.insert(*id, e);
-                }
-                out
-            })
-        });
-        if let Some(estimates) = fresh {
+    pub fn estimate(
+        &self,
+        inputs: &Inputs<'_>,
+        waiting_in_order: &[i64],
+    ) -> HashMap<i64, (u32, u32, u32)> {
+        if let Some(estimates) = self.cached(inputs.office_id, inputs.now_ms, waiting_in_order) {
             return estimates;
         }
         let estimates = self.compute(inputs);
-        let tail = waiting_in_order.iter().rev().find_map(|id| estimates.get(id)).copied().unwrap_or((0, 0, 0));
-        let average = inputs.services.iter().map(|s| f64::from(s.average_minutes)).sum::<f64>() / inputs.services.len().max(1) as f64;
+        let tail = waiting_in_order
+            .iter()
+            .rev()
+            .find_map(|id| estimates.get(id))
+            .copied()
+            .unwrap_or((0, 0, 0));
+        let average = inputs
+            .services
+            .iter()
+            .map(|s| f64::from(s.average_minutes))
+            .sum::<f64>()
+            / inputs.services.len().max(1) as f64;
         let step_minutes = average / f64::from(inputs.staffed_counters.max(1));
         self.with_office(inputs.office_id, |m| {
-            m.cache = Some(Cached { at_ms: inputs.now_ms, by_ticket: estimates.clone(), tail, step_minutes });
+            m.cache = Some(Cached {
+                at_ms: inputs.now_ms,
+                by_ticket: estimates.clone(),
+                tail,
+                step_minutes,
+            });
         });
         estimates
+    }
+
+    /// The office's last estimate if it is fresh, extended to tickets issued since.
+    pub fn cached(
+        &self,
+        office_id: &str,
+        now_ms: i64,
+        waiting_in_order: &[i64],
+    ) -> Option<HashMap<i64, (u32, u32, u32)>> {
+        self.with_office(office_id, |m| {
+            m.cache
+                .as_ref()
+                .filter(|c| now_ms - c.at_ms < RECOMPUTE_MS)
+                .map(|c| {
+                    let mut out = HashMap::with_capacity(waiting_in_order.len());
+                    let mut behind = 0.0;
+                    for id in waiting_in_order {
+                        let e = c.by_ticket.get(id).copied().unwrap_or_else(|| {
+                            behind += 1.0;
+                            let add = (behind * c.step_minutes).round() as u32;
+                            (c.tail.0 + behind as u32, c.tail.1 + add, c.tail.2 + add)
+                        });
+                        out.insert(*id, e);
+                    }
+                    out
+                })
+        })
     }
 
     fn compute(&self, inputs: &Inputs<'_>) -> HashMap<i64, (u32, u32, u32)> {
@@ -148,12 +181,18 @@ impl Estimators {
                 .booked
                 .iter()
                 .filter(|a| a.ticket_id.is_none())
-                .map(|a| BookedAppointment { service: self.service_id(&a.service_id), at: a.starts_at / 1000 })
+                .map(|a| BookedAppointment {
+                    service: self.service_id(&a.service_id),
+                    at: a.starts_at / 1000,
+                })
                 .collect(),
             services: inputs
                 .services
                 .iter()
-                .map(|s| ServiceConfig { service: self.service_id(&s.id), average: i64::from(s.average_minutes) * 60 })
+                .map(|s| ServiceConfig {
+                    service: self.service_id(&s.id),
+                    average: i64::from(s.average_minutes) * 60,
+                })
                 .collect(),
             time_of_day: Some(inputs.time_of_day),
         };
@@ -166,7 +205,12 @@ impl Estimators {
             m.estimator
                 .estimate(&snapshot)
                 .into_iter()
-                .map(|e| (e.ticket.0 as i64, (e.position as u32, e.low_minutes, e.high_minutes)))
+                .map(|e| {
+                    (
+                        e.ticket.0 as i64,
+                        (e.position as u32, e.low_minutes, e.high_minutes),
+                    )
+                })
                 .collect()
         })
     }

@@ -10,7 +10,11 @@ use backoffice::store::Db;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "backoffice", version, about = "Bürgerterminal reference back office")]
+#[command(
+    name = "backoffice",
+    version,
+    about = "Bürgerterminal reference back office"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -53,37 +57,64 @@ struct ServeArgs {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
         .init();
     let Command::Serve(args) = Cli::parse().command;
-    std::fs::create_dir_all(&args.data_dir).with_context(|| format!("cannot create {}", args.data_dir.display()))?;
-    let dev = server::ensure_dev_pki(&args.data_dir.join("tls")).context("development certificates")?;
+    std::fs::create_dir_all(&args.data_dir)
+        .with_context(|| format!("cannot create {}", args.data_dir.display()))?;
+    let dev =
+        server::ensure_dev_pki(&args.data_dir.join("tls")).context("development certificates")?;
     let tls = match (args.tls_cert, args.tls_key, args.tls_ca) {
         (Some(cert), Some(key), Some(ca)) => TlsFiles { cert, key, ca },
         _ => {
             if dev.created {
-                println!("Created a development CA and certificates in {}", args.data_dir.join("tls").display());
+                println!(
+                    "Created a development CA and certificates in {}",
+                    args.data_dir.join("tls").display()
+                );
             }
-            println!("TLS: CA {}  server {}", dev.server.ca.display(), dev.server.cert.display());
+            println!(
+                "TLS: CA {}  server {}",
+                dev.server.ca.display(),
+                dev.server.cert.display()
+            );
             dev.server.clone()
         }
     };
-    let url = args
-        .database_url
-        .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", args.data_dir.join("backoffice.db").display()));
+    let url = args.database_url.unwrap_or_else(|| {
+        format!(
+            "sqlite://{}?mode=rwc",
+            args.data_dir.join("backoffice.db").display()
+        )
+    });
     let db = Db::open(&url).await.context("opening the database")?;
     if args.demo {
-        backoffice::demo::seed(&db, &dev.terminal_fingerprint).await.context("seeding demo data")?;
-        let appointments = backoffice::demo::ensure_appointments(&db, jiff::Timestamp::now()).await.context("demo appointments")?;
+        backoffice::demo::seed(&db, &dev.terminal_fingerprint)
+            .await
+            .context("seeding demo data")?;
+        let appointments = backoffice::demo::ensure_appointments(&db, jiff::Timestamp::now())
+            .await
+            .context("demo appointments")?;
         print_demo(&dev, &appointments);
     }
     let settings = Settings {
-        public_url: args.public_url.unwrap_or_else(|| format!("https://{}", args.listen)),
+        public_url: args
+            .public_url
+            .unwrap_or_else(|| format!("https://{}", args.listen)),
         ..Settings::default()
     };
-    let running = server::start(args.listen, db, &tls, settings).await.context("starting the server")?;
-    println!("Back office on https://{}  (API description: /api/v1/openapi.json)", running.addr);
-    tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
+    let running = server::start(args.listen, db, &tls, settings)
+        .await
+        .context("starting the server")?;
+    println!(
+        "Back office on https://{}  (API description: /api/v1/openapi.json)",
+        running.addr
+    );
+    tokio::signal::ctrl_c()
+        .await
+        .context("waiting for Ctrl-C")?;
     println!("Stopping …");
     running.stop().await;
     Ok(())
@@ -94,11 +125,21 @@ fn print_demo(dev: &server::DevPki, appointments: &[backoffice::demo::DemoAppoin
     for (user, name, role, password) in backoffice::demo::STAFF {
         println!("  {user:<10} / {password:<16} {name} ({})", role.as_str());
     }
-    println!("\nDemo terminal certificate: {} (key {})", dev.terminal_cert.display(), dev.terminal_key.display());
+    println!(
+        "\nDemo terminal certificate: {} (key {})",
+        dev.terminal_cert.display(),
+        dev.terminal_key.display()
+    );
     println!("\nDemo appointments today (booking number, code, time, office):");
     let tz = jiff::tz::TimeZone::get("Europe/Berlin").unwrap_or(jiff::tz::TimeZone::UTC);
     for a in appointments.iter().step_by(3) {
         let at = a.starts_at.to_zoned(tz.clone());
-        println!("  {}  {}  {}  {}", a.booking_number, a.code, at.strftime("%H:%M"), a.office_id);
+        println!(
+            "  {}  {}  {}  {}",
+            a.booking_number,
+            a.code,
+            at.strftime("%H:%M"),
+            a.office_id
+        );
     }
 }

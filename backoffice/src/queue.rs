@@ -5,7 +5,7 @@ use jiff::Timestamp;
 
 use crate::estimate::{Estimators, Inputs};
 use crate::store::catalog::{Office, Service};
-use crate::store::tickets::TicketRow;
+use crate::store::tickets::{QueueKey, TicketRow};
 use crate::store::{Db, StoreError};
 
 /// Appointments count as due this long before their time (as in ZMS).
@@ -37,15 +37,67 @@ pub fn office_day(office: &Office, now: Timestamp) -> String {
     now.to_zoned(office.timezone.clone()).date().to_string()
 }
 
+/// Anything that has a place in the queue.
+pub trait Queued {
+    fn key(&self) -> QueueKey;
+}
+
+impl Queued for TicketRow {
+    fn key(&self) -> QueueKey {
+        QueueKey {
+            id: self.id,
+            status: self.status,
+            appointment_at: self.appointment_at,
+            queued_at: self.queued_at,
+        }
+    }
+}
+
+impl Queued for QueueKey {
+    fn key(&self) -> QueueKey {
+        *self
+    }
+}
+
 /// Call order: due appointments by appointment time first, then everyone else by the time
 /// they joined the queue.
-pub fn call_order<'a>(tickets: impl Iterator<Item = &'a TicketRow>, now_ms: i64) -> Vec<&'a TicketRow> {
-    let mut waiting: Vec<&TicketRow> = tickets.filter(|t| t.status.is_waiting()).collect();
-    waiting.sort_by_key(|t| match t.appointment_at {
-        Some(at) if at - APPOINTMENT_DUE_EARLY_MS <= now_ms => (0, at, t.id),
-        _ => (1, t.queued_at, t.id),
+pub fn call_order<'a, T: Queued>(tickets: impl Iterator<Item = &'a T>, now_ms: i64) -> Vec<&'a T> {
+    let mut waiting: Vec<(QueueKey, &T)> = tickets
+        .map(|t| (t.key(), t))
+        .filter(|(k, _)| k.status.is_waiting())
+        .collect();
+    waiting.sort_by_key(|(k, _)| match k.appointment_at {
+        Some(at) if at - APPOINTMENT_DUE_EARLY_MS <= now_ms => (0, at, k.id),
+        _ => (1, k.queued_at, k.id),
     });
-    waiting
+    waiting.into_iter().map(|(_, t)| t).collect()
+}
+
+/// People ahead and the wait range (minutes) of one waiting ticket; `None` when it is not
+/// waiting. Cheap while the office's estimate is fresh: only the queue's keys are read.
+pub async fn place_of(
+    db: &Db,
+    estimators: &Estimators,
+    office: &Office,
+    services: &[Service],
+    now: Timestamp,
+    ticket_id: i64,
+) -> Result<Option<(u32, u32, u32)>, StoreError> {
+    let day = office_day(office, now);
+    let keys = db.live_keys(&office.id, &day).await?;
+    let ids: Vec<i64> = call_order(keys.iter(), now.as_millisecond())
+        .iter()
+        .map(|k| k.id)
+        .collect();
+    if let Some(cached) = estimators.cached(&office.id, now.as_millisecond(), &ids) {
+        return Ok(cached.get(&ticket_id).copied());
+    }
+    let snap = snapshot(db, estimators, office, services, now).await?;
+    Ok(snap
+        .waiting
+        .iter()
+        .find(|w| w.ticket.id == ticket_id)
+        .map(|w| (w.ahead, w.estimate.0, w.estimate.1)))
 }
 
 /// Builds the snapshot for an office at `now`, with our estimate for every waiting ticket.
@@ -61,30 +113,46 @@ pub async fn snapshot(
     let tickets = db.live_tickets(&office.id, &day).await?;
     let staffed = db.staffed_counters(&office.id, now_ms).await?;
     let booked = db
-        .appointments_between(&office.id, now_ms - office.rules.checkin_late_minutes * 60_000, now_ms + 4 * 3_600_000)
+        .appointments_between(
+            &office.id,
+            now_ms - office.rules.checkin_late_minutes * 60_000,
+            now_ms + 4 * 3_600_000,
+        )
         .await?;
     let local = now.to_zoned(office.timezone.clone());
-    let time_of_day = i64::from(local.hour()) * 3600 + i64::from(local.minute()) * 60 + i64::from(local.second());
+    let time_of_day =
+        i64::from(local.hour()) * 3600 + i64::from(local.minute()) * 60 + i64::from(local.second());
     // Nobody logged in yet (before opening, demo): plan with half the office's counters
     // rather than with none, which would mean waiting forever.
-    let planned = if staffed > 0 { staffed } else { (db.counters(&office.id).await?.len() as u32 / 2).max(1) };
+    let planned = if staffed > 0 {
+        staffed
+    } else {
+        (db.counters(&office.id).await?.len() as u32 / 2).max(1)
+    };
     let order = call_order(tickets.iter(), now_ms);
     let ids: Vec<i64> = order.iter().map(|t| t.id).collect();
-    let estimates = estimators.estimate(&Inputs {
-        office_id: &office.id,
-        now_ms,
-        time_of_day,
-        live: &tickets,
-        services,
-        booked: &booked,
-        staffed_counters: planned,
-    }, &ids);
+    let estimates = estimators.estimate(
+        &Inputs {
+            office_id: &office.id,
+            now_ms,
+            time_of_day,
+            live: &tickets,
+            services,
+            booked: &booked,
+            staffed_counters: planned,
+        },
+        &ids,
+    );
     let mut waiting: Vec<Waiting> = order
         .into_iter()
         .enumerate()
         .map(|(i, t)| {
             let (ahead, low, high) = estimates.get(&t.id).copied().unwrap_or((i as u32, 0, 0));
-            Waiting { ticket: t.clone(), ahead, estimate: (low, high) }
+            Waiting {
+                ticket: t.clone(),
+                ahead,
+                estimate: (low, high),
+            }
         })
         .collect();
     waiting.sort_by_key(|w| w.ahead);

@@ -16,7 +16,11 @@ use crate::tls::{self, TlsError};
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error("cannot read or write {path}")]
-    Io { path: PathBuf, #[source] source: std::io::Error },
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("cannot create the development certificates")]
     Certificates(#[from] provisioning::ProvisioningError),
     #[error("TLS set-up failed")]
@@ -24,7 +28,11 @@ pub enum StartError {
     #[error("cannot open the database")]
     Store(#[from] StoreError),
     #[error("cannot listen on {addr}; is another back office already running there?")]
-    Listen { addr: SocketAddr, #[source] source: std::io::Error },
+    Listen {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 /// Where the server's TLS material lives.
@@ -47,11 +55,17 @@ pub struct DevPki {
 }
 
 fn read(path: &Path) -> Result<String, StartError> {
-    std::fs::read_to_string(path).map_err(|source| StartError::Io { path: path.into(), source })
+    std::fs::read_to_string(path).map_err(|source| StartError::Io {
+        path: path.into(),
+        source,
+    })
 }
 
 fn write(path: &Path, text: &str, secret: bool) -> Result<(), StartError> {
-    let io = |source| StartError::Io { path: path.into(), source };
+    let io = |source| StartError::Io {
+        path: path.into(),
+        source,
+    };
     std::fs::write(path, text).map_err(io)?;
     if secret {
         use std::os::unix::fs::PermissionsExt;
@@ -63,12 +77,18 @@ fn write(path: &Path, text: &str, secret: bool) -> Result<(), StartError> {
 /// Creates (once) a development CA, a server certificate for localhost and a client
 /// certificate for the demo terminal under `dir`.
 pub fn ensure_dev_pki(dir: &Path) -> Result<DevPki, StartError> {
-    std::fs::create_dir_all(dir).map_err(|source| StartError::Io { path: dir.into(), source })?;
+    std::fs::create_dir_all(dir).map_err(|source| StartError::Io {
+        path: dir.into(),
+        source,
+    })?;
     let p = |name: &str| dir.join(name);
     let created = !p("ca.pem").exists();
     if created {
         let ca = provisioning::DeploymentCa::create("Bürgerterminal development CA", 10)?;
-        let ips = ["127.0.0.1".parse(), "::1".parse()].into_iter().flatten().collect::<Vec<_>>();
+        let ips = ["127.0.0.1".parse(), "::1".parse()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>();
         let server = ca.issue_server(&["localhost"], &ips)?;
         let terminal = ca.issue_terminal(crate::demo::TERMINAL)?;
         write(&p("ca-key.pem"), ca.key_pem(), true)?;
@@ -81,7 +101,11 @@ pub fn ensure_dev_pki(dir: &Path) -> Result<DevPki, StartError> {
     }
     let terminal_fingerprint = provisioning::fingerprint_pem(&read(&p("terminal-1.pem"))?)?;
     Ok(DevPki {
-        server: TlsFiles { cert: p("server.pem"), key: p("server-key.pem"), ca: p("ca.pem") },
+        server: TlsFiles {
+            cert: p("server.pem"),
+            key: p("server-key.pem"),
+            ca: p("ca.pem"),
+        },
         terminal_cert: p("terminal-1.pem"),
         terminal_key: p("terminal-1-key.pem"),
         terminal_fingerprint,
@@ -108,10 +132,27 @@ impl Running {
 }
 
 /// Opens the database and serves the API over TLS on `listen` (port 0 picks a free one).
-pub async fn start(listen: SocketAddr, db: Db, tls_files: &TlsFiles, settings: Settings) -> Result<Running, StartError> {
-    let config = tls::server_config(&read(&tls_files.cert)?, &read(&tls_files.key)?, &read(&tls_files.ca)?)?;
-    let listener = TcpListener::bind(listen).await.map_err(|source| StartError::Listen { addr: listen, source })?;
-    let addr = listener.local_addr().map_err(|source| StartError::Listen { addr: listen, source })?;
+pub async fn start(
+    listen: SocketAddr,
+    db: Db,
+    tls_files: &TlsFiles,
+    settings: Settings,
+) -> Result<Running, StartError> {
+    let config = tls::server_config(
+        &read(&tls_files.cert)?,
+        &read(&tls_files.key)?,
+        &read(&tls_files.ca)?,
+    )?;
+    let listener = TcpListener::bind(listen)
+        .await
+        .map_err(|source| StartError::Listen {
+            addr: listen,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| StartError::Listen {
+        addr: listen,
+        source,
+    })?;
     let recent = db.recent_finished(5000).await?;
     let state = AppState::new(db, settings);
     // Processing times learned before a restart are relearned from the stored tickets.
@@ -124,5 +165,10 @@ pub async fn start(listen: SocketAddr, db: Db, tls_files: &TlsFiles, settings: S
         let _ = stopped.await;
     }));
     tracing::info!(%addr, "back office listening");
-    Ok(Running { addr, state, stop: Some(stop), task })
+    Ok(Running {
+        addr,
+        state,
+        stop: Some(stop),
+        task,
+    })
 }

@@ -46,15 +46,23 @@ pub fn bsi_provider() -> CryptoProvider {
             cs::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
             cs::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
         ],
-        kx_groups: vec![aws_lc_rs::kx_group::SECP256R1, aws_lc_rs::kx_group::SECP384R1],
+        kx_groups: vec![
+            aws_lc_rs::kx_group::SECP256R1,
+            aws_lc_rs::kx_group::SECP384R1,
+        ],
         ..aws_lc_rs::default_provider()
     }
 }
 
 /// Server configuration: our certificate, and client certificates accepted (not required)
 /// when issued by the deployment CA. Endpoints that need one check [`PeerCertificate`].
-pub fn server_config(cert_pem: &str, key_pem: &str, ca_pem: &str) -> Result<rustls::ServerConfig, TlsError> {
-    let certs = CertificateDer::pem_slice_iter(cert_pem.as_bytes()).collect::<Result<Vec<_>, _>>()?;
+pub fn server_config(
+    cert_pem: &str,
+    key_pem: &str,
+    ca_pem: &str,
+) -> Result<rustls::ServerConfig, TlsError> {
+    let certs =
+        CertificateDer::pem_slice_iter(cert_pem.as_bytes()).collect::<Result<Vec<_>, _>>()?;
     let key = PrivateKeyDer::from_pem_slice(key_pem.as_bytes())?;
     let mut roots = RootCertStore::empty();
     for ca in CertificateDer::pem_slice_iter(ca_pem.as_bytes()) {
@@ -101,14 +109,15 @@ pub async fn serve(
         let app = app.clone();
         let watcher = graceful.watcher();
         tokio::spawn(async move {
-            let tls = match tokio::time::timeout(Duration::from_secs(10), acceptor.accept(tcp)).await {
-                Ok(Ok(tls)) => tls,
-                Ok(Err(error)) => {
-                    tracing::debug!(%error, %remote, "TLS handshake failed");
-                    return;
-                }
-                Err(_) => return,
-            };
+            let tls =
+                match tokio::time::timeout(Duration::from_secs(10), acceptor.accept(tcp)).await {
+                    Ok(Ok(tls)) => tls,
+                    Ok(Err(error)) => {
+                        tracing::debug!(%error, %remote, "TLS handshake failed");
+                        return;
+                    }
+                    Err(_) => return,
+                };
             let peer = PeerCertificate(
                 tls.get_ref()
                     .1

@@ -15,7 +15,9 @@ use time::{Duration, OffsetDateTime};
 pub enum ProvisioningError {
     #[error("could not create or sign a certificate")]
     Certificate(#[source] rcgen::Error),
-    #[error("the CA certificate or key is not valid PEM; recreate the deployment CA or restore it from backup")]
+    #[error(
+        "the CA certificate or key is not valid PEM; recreate the deployment CA or restore it from backup"
+    )]
     InvalidCa(#[source] rcgen::Error),
     #[error("the certificate signing request is not valid: {0}")]
     InvalidCsr(#[source] rcgen::Error),
@@ -75,7 +77,8 @@ impl DeploymentCa {
     /// Loads a CA from its certificate and key.
     pub fn load(cert_pem: &str, key_pem: &str) -> Result<Self, ProvisioningError> {
         let key = KeyPair::from_pem(key_pem).map_err(ProvisioningError::InvalidCa)?;
-        let issuer = Issuer::from_ca_cert_pem(cert_pem, key).map_err(ProvisioningError::InvalidCa)?;
+        let issuer =
+            Issuer::from_ca_cert_pem(cert_pem, key).map_err(ProvisioningError::InvalidCa)?;
         Ok(Self {
             cert_pem: cert_pem.to_owned(),
             issuer,
@@ -120,8 +123,8 @@ impl DeploymentCa {
         csr_pem: &str,
         terminal_id: &str,
     ) -> Result<String, ProvisioningError> {
-        let mut csr =
-            CertificateSigningRequestParams::from_pem(csr_pem).map_err(ProvisioningError::InvalidCsr)?;
+        let mut csr = CertificateSigningRequestParams::from_pem(csr_pem)
+            .map_err(ProvisioningError::InvalidCsr)?;
         csr.params = terminal_params(terminal_id);
         let cert = csr
             .signed_by(&self.issuer)
@@ -129,7 +132,10 @@ impl DeploymentCa {
         Ok(cert.pem())
     }
 
-    fn sign_new_key(&self, params: CertificateParams) -> Result<CertifiedKeyPem, ProvisioningError> {
+    fn sign_new_key(
+        &self,
+        params: CertificateParams,
+    ) -> Result<CertifiedKeyPem, ProvisioningError> {
         let key = KeyPair::generate().map_err(ProvisioningError::Certificate)?;
         let cert = params
             .signed_by(&key, &self.issuer)

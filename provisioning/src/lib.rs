@@ -4,4 +4,4 @@
 
 mod ca;
 
-pub use ca::{CertifiedKeyPem, DeploymentCa, ProvisioningError, fingerprint_pem, fingerprint_der};
+pub use ca::{CertifiedKeyPem, DeploymentCa, ProvisioningError, fingerprint_der, fingerprint_pem};

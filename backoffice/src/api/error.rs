@@ -41,7 +41,11 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Self {
+    pub fn new(
+        status: StatusCode,
+        code: impl Into<Cow<'static, str>>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             status,
             code: code.into(),
@@ -133,11 +137,17 @@ pub async fn request_id_and_errors(mut req: Request, next: Next) -> Response {
     let error = response.extensions_mut().remove::<ApiError>().or_else(|| {
         // Errors from outside our handlers (unknown route, wrong method, body too large).
         let status = response.status();
-        let fallback = |code: &'static str, message: &str| Some(ApiError::new(status, code, message));
+        let fallback =
+            |code: &'static str, message: &str| Some(ApiError::new(status, code, message));
         match status {
             StatusCode::NOT_FOUND => fallback("not_found", "No such endpoint."),
-            StatusCode::METHOD_NOT_ALLOWED => fallback("method_not_allowed", "This endpoint does not take that method."),
-            StatusCode::PAYLOAD_TOO_LARGE => fallback("body_too_large", "The request body is too large."),
+            StatusCode::METHOD_NOT_ALLOWED => fallback(
+                "method_not_allowed",
+                "This endpoint does not take that method.",
+            ),
+            StatusCode::PAYLOAD_TOO_LARGE => {
+                fallback("body_too_large", "The request body is too large.")
+            }
             _ => None,
         }
     });

@@ -9,7 +9,10 @@ use super::views::{TerminalView, TicketView};
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     /// A ticket was issued or changed status.
-    Ticket { office_id: String, ticket: TicketView },
+    Ticket {
+        office_id: String,
+        ticket: TicketView,
+    },
     /// A ticket was called to a counter (drives the call display).
     Called {
         office_id: String,
@@ -18,13 +21,18 @@ pub enum Event {
         at: String,
     },
     /// A terminal reported in (heartbeat, device health, help request).
-    Terminal { office_id: String, terminal: TerminalView },
+    Terminal {
+        office_id: String,
+        terminal: TerminalView,
+    },
 }
 
 impl Event {
     pub fn office_id(&self) -> &str {
         match self {
-            Self::Ticket { office_id, .. } | Self::Called { office_id, .. } | Self::Terminal { office_id, .. } => office_id,
+            Self::Ticket { office_id, .. }
+            | Self::Called { office_id, .. }
+            | Self::Terminal { office_id, .. } => office_id,
         }
     }
 }

@@ -15,22 +15,36 @@ use crate::store::idempotency::Claim;
 
 /// The validated `Idempotency-Key` header.
 pub fn key(headers: &HeaderMap) -> Result<String, ApiError> {
-    let value = headers
-        .get("idempotency-key")
-        .ok_or_else(|| ApiError::bad_request("idempotency_key_missing", "Send an Idempotency-Key header with every POST.").field("Idempotency-Key"))?;
+    let value = headers.get("idempotency-key").ok_or_else(|| {
+        ApiError::bad_request(
+            "idempotency_key_missing",
+            "Send an Idempotency-Key header with every POST.",
+        )
+        .field("Idempotency-Key")
+    })?;
     value
         .to_str()
         .ok()
         .filter(|k| (8..=100).contains(&k.len()) && k.chars().all(|c| c.is_ascii_graphic()))
         .map(str::to_owned)
         .ok_or_else(|| {
-            ApiError::bad_request("idempotency_key_invalid", "The Idempotency-Key must be 8 to 100 visible ASCII characters.")
-                .field("Idempotency-Key")
+            ApiError::bad_request(
+                "idempotency_key_invalid",
+                "The Idempotency-Key must be 8 to 100 visible ASCII characters.",
+            )
+            .field("Idempotency-Key")
         })
 }
 
 /// Runs `work` once for (`terminal_id`, key) and replays its answer afterwards.
-pub async fn run<F, Fut>(state: &AppState, terminal_id: &str, key: &str, path: &str, body: &[u8], work: F) -> Response
+pub async fn run<F, Fut>(
+    state: &AppState,
+    terminal_id: &str,
+    key: &str,
+    path: &str,
+    body: &[u8],
+    work: F,
+) -> Response
 where
     F: FnOnce() -> Fut,
     Fut: Future<Output = Result<(StatusCode, Value), ApiError>>,
@@ -40,7 +54,11 @@ where
     hasher.update([0]);
     hasher.update(body);
     let hash = hex::encode(hasher.finalize());
-    match state.db.claim_idempotency_key(terminal_id, key, &hash).await {
+    match state
+        .db
+        .claim_idempotency_key(terminal_id, key, &hash)
+        .await
+    {
         Err(e) => return ApiError::from(e).into_response(),
         Ok(Claim::Mismatch) => {
             return ApiError::new(
@@ -51,8 +69,11 @@ where
             .into_response();
         }
         Ok(Claim::InFlight) => {
-            return ApiError::conflict("request_in_flight", "The same request is still being processed; retry in a moment.")
-                .into_response();
+            return ApiError::conflict(
+                "request_in_flight",
+                "The same request is still being processed; retry in a moment.",
+            )
+            .into_response();
         }
         Ok(Claim::Replay { status, body }) => return replay(status, &body),
         Ok(Claim::Fresh) => {}
@@ -71,7 +92,11 @@ where
             json!({ "err": { "code": e.code, "message": e.message, "field": e.field, "details": e.details } }),
         ),
     };
-    if let Err(e) = state.db.finish_idempotent(terminal_id, key, status.as_u16(), &stored.to_string()).await {
+    if let Err(e) = state
+        .db
+        .finish_idempotent(terminal_id, key, status.as_u16(), &stored.to_string())
+        .await
+    {
         return ApiError::from(e).into_response();
     }
     match outcome {
@@ -85,12 +110,19 @@ fn replay(status: u16, body: &str) -> Response {
     let stored: Value = serde_json::from_str(body).unwrap_or(Value::Null);
     if let Some(ok) = stored.get("ok") {
         let mut response = (status, Json(ok.clone())).into_response();
-        response.headers_mut().insert("idempotent-replay", axum::http::HeaderValue::from_static("true"));
+        response.headers_mut().insert(
+            "idempotent-replay",
+            axum::http::HeaderValue::from_static("true"),
+        );
         return response;
     }
     let err = stored.get("err").cloned().unwrap_or(Value::Null);
     let text = |k: &str| err.get(k).and_then(Value::as_str).map(str::to_owned);
-    let mut e = ApiError::new(status, text("code").unwrap_or_else(|| "error".into()), text("message").unwrap_or_default());
+    let mut e = ApiError::new(
+        status,
+        text("code").unwrap_or_else(|| "error".into()),
+        text("message").unwrap_or_default(),
+    );
     e.field = text("field");
     e.details = err.get("details").filter(|d| !d.is_null()).cloned();
     e.into_response()

@@ -21,24 +21,50 @@ use crate::store::tickets::{IssueError, NewTicket, Numbering, TicketRow};
 const MINUTE_MS: i64 = 60_000;
 
 pub async fn office_of(state: &AppState, office_id: &str) -> Result<Office, ApiError> {
-    state
-        .db
-        .office(office_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("unknown_office", "The terminal's office is not configured."))
+    state.db.office(office_id).await?.ok_or_else(|| {
+        ApiError::not_found("unknown_office", "The terminal's office is not configured.")
+    })
 }
 
 /// The visitor's view of a ticket with its current place in the queue.
-pub async fn visitor_ticket(state: &AppState, office: &Office, ticket: &TicketRow) -> Result<VisitorTicket, ApiError> {
+pub async fn visitor_ticket(
+    state: &AppState,
+    office: &Office,
+    ticket: &TicketRow,
+) -> Result<VisitorTicket, ApiError> {
     let services = state.db.services(&office.id).await?;
-    let snapshot = queue::snapshot(&state.db, &state.estimators, office, &services, state.clock.now()).await?;
-    let place = snapshot.waiting.iter().find(|w| w.ticket.id == ticket.id);
+    let place = if ticket.status.is_waiting() {
+        queue::place_of(
+            &state.db,
+            &state.estimators,
+            office,
+            &services,
+            state.clock.now(),
+            ticket.id,
+        )
+        .await?
+    } else {
+        None
+    };
     let counter = match &ticket.counter_id {
-        Some(id) => state.db.counters(&office.id).await?.into_iter().find(|c| &c.id == id).map(|c| c.name),
+        Some(id) => state
+            .db
+            .counters(&office.id)
+            .await?
+            .into_iter()
+            .find(|c| &c.id == id)
+            .map(|c| c.name),
         None => None,
     };
     let service = services.iter().find(|s| s.id == ticket.service_id);
-    Ok(VisitorTicket::new(ticket, office, service, place, counter, &state.settings.public_url))
+    Ok(VisitorTicket::new(
+        ticket,
+        office,
+        service,
+        place,
+        counter,
+        &state.settings.public_url,
+    ))
 }
 
 fn announce(state: &AppState, ticket: &TicketRow) {
@@ -53,48 +79,86 @@ fn booking_number(raw: &str) -> Result<String, ApiError> {
     if (6..=10).contains(&n.len()) && n.chars().all(|c| c.is_ascii_digit()) {
         Ok(n.to_owned())
     } else {
-        Err(ApiError::bad_request("invalid_booking_number", "The booking number has 6 to 10 digits.").field("booking_number"))
+        Err(ApiError::bad_request(
+            "invalid_booking_number",
+            "The booking number has 6 to 10 digits.",
+        )
+        .field("booking_number"))
     }
 }
 
 /// Checks a visitor in. Returns 201 with a new ticket, or 200 with the ticket already issued.
-pub async fn check_in(state: &AppState, terminal: &Terminal, req: &CheckInRequest, key: &str) -> Result<(StatusCode, TicketResponse), ApiError> {
+pub async fn check_in(
+    state: &AppState,
+    terminal: &Terminal,
+    req: &CheckInRequest,
+    key: &str,
+) -> Result<(StatusCode, TicketResponse), ApiError> {
     let number = booking_number(&req.booking_number)?;
     let code = clean_code(&req.code, 8)
         .ok()
         .filter(|c| (4..=8).contains(&c.len()))
-        .ok_or_else(|| ApiError::bad_request("invalid_code", "The code has 4 or 5 letters and digits.").field("code"))?;
+        .ok_or_else(|| {
+            ApiError::bad_request("invalid_code", "The code has 4 or 5 letters and digits.")
+                .field("code")
+        })?;
     let now = state.clock.now_ms();
     let window = 10 * MINUTE_MS;
     let throttle_key = format!("terminal:{}", terminal.id);
-    if state.unknown_bookings.count(&throttle_key, now, window).await >= state.settings.max_unknown_bookings {
+    if state
+        .unknown_bookings
+        .count(&throttle_key, now, window)
+        .await
+        >= state.settings.max_unknown_bookings
+    {
         return Err(throttled(now + window));
     }
     let Some(appointment) = state.db.appointment(&number).await? else {
         state.unknown_bookings.hit(&throttle_key, now, window).await;
-        return Err(ApiError::not_found("unknown_booking", "There is no appointment with this booking number.").field("booking_number"));
+        return Err(ApiError::not_found(
+            "unknown_booking",
+            "There is no appointment with this booking number.",
+        )
+        .field("booking_number"));
     };
     if appointment.locked_until > now {
         return Err(throttled(appointment.locked_until));
     }
     if appointment.code_hash != code_hash(&number, &code) {
         let lock_until = now + state.settings.lock_minutes * MINUTE_MS;
-        let failures = state.db.record_wrong_code(appointment.id, state.settings.max_wrong_codes, lock_until).await?;
+        let failures = state
+            .db
+            .record_wrong_code(appointment.id, state.settings.max_wrong_codes, lock_until)
+            .await?;
         if failures >= state.settings.max_wrong_codes {
             return Err(throttled(lock_until));
         }
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "wrong_code", "The code does not match this booking number.")
-            .field("code")
-            .details(json!({ "attempts_left": state.settings.max_wrong_codes - failures })));
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "wrong_code",
+            "The code does not match this booking number.",
+        )
+        .field("code")
+        .details(json!({ "attempts_left": state.settings.max_wrong_codes - failures })));
     }
     if appointment.failed_attempts > 0 {
         state.db.reset_wrong_codes(appointment.id).await?;
     }
     let office = office_of(state, &appointment.office_id).await?;
     if let Some(ticket_id) = appointment.ticket_id {
-        let ticket = state.db.ticket(ticket_id).await?.ok_or_else(ApiError::internal)?;
+        let ticket = state
+            .db
+            .ticket(ticket_id)
+            .await?
+            .ok_or_else(ApiError::internal)?;
         let view = visitor_ticket(state, &office, &ticket).await?;
-        return Ok((StatusCode::OK, TicketResponse { outcome: "already_checked_in".into(), ticket: view }));
+        return Ok((
+            StatusCode::OK,
+            TicketResponse {
+                outcome: "already_checked_in".into(),
+                ticket: view,
+            },
+        ));
     }
     if appointment.office_id != terminal.office_id {
         return Err(ApiError::conflict("wrong_office", "This appointment is at another office.")
@@ -116,7 +180,11 @@ pub async fn check_in(state: &AppState, terminal: &Terminal, req: &CheckInReques
         day: &day,
         service_id: &appointment.service_id,
         origin: Origin::Appointment,
-        numbering: Numbering::Next { prefix: office.appointment_prefix, first: 1, last: 999 },
+        numbering: Numbering::Next {
+            prefix: office.appointment_prefix,
+            first: 1,
+            last: 999,
+        },
         appointment: Some((appointment.id, appointment.starts_at)),
         terminal_id: Some(&terminal.id),
         request_key: Some(key),
@@ -128,42 +196,84 @@ pub async fn check_in(state: &AppState, terminal: &Terminal, req: &CheckInReques
     let issued = match state.db.issue_ticket(&new).await {
         Ok(issued) => issued.ticket,
         Err(IssueError::AlreadyCheckedIn) => {
-            let again = state.db.appointment(&number).await?.and_then(|a| a.ticket_id).ok_or_else(ApiError::internal)?;
-            let ticket = state.db.ticket(again).await?.ok_or_else(ApiError::internal)?;
+            let again = state
+                .db
+                .appointment(&number)
+                .await?
+                .and_then(|a| a.ticket_id)
+                .ok_or_else(ApiError::internal)?;
+            let ticket = state
+                .db
+                .ticket(again)
+                .await?
+                .ok_or_else(ApiError::internal)?;
             let view = visitor_ticket(state, &office, &ticket).await?;
-            return Ok((StatusCode::OK, TicketResponse { outcome: "already_checked_in".into(), ticket: view }));
+            return Ok((
+                StatusCode::OK,
+                TicketResponse {
+                    outcome: "already_checked_in".into(),
+                    ticket: view,
+                },
+            ));
         }
         Err(e) => return Err(issue_error(e)),
     };
     announce(state, &issued);
     state.estimators.record_appointment(&office.id, true);
     let view = visitor_ticket(state, &office, &issued).await?;
-    Ok((StatusCode::CREATED, TicketResponse { outcome: "checked_in".into(), ticket: view }))
+    Ok((
+        StatusCode::CREATED,
+        TicketResponse {
+            outcome: "checked_in".into(),
+            ticket: view,
+        },
+    ))
 }
 
 fn throttled(until: i64) -> ApiError {
-    ApiError::new(StatusCode::TOO_MANY_REQUESTS, "throttled", "Too many wrong attempts; please ask at the information desk.")
-        .details(json!({ "retry_at": rfc3339(until) }))
+    ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "throttled",
+        "Too many wrong attempts; please ask at the information desk.",
+    )
+    .details(json!({ "retry_at": rfc3339(until) }))
 }
 
 fn issue_error(e: IssueError) -> ApiError {
     match e {
-        IssueError::QuotaExhausted => ApiError::conflict("quota_exhausted", "Today's walk-in numbers for this service are gone."),
-        IssueError::NumbersExhausted => ApiError::conflict("numbers_exhausted", "Every number of this service group is in use."),
-        IssueError::AlreadyCheckedIn => ApiError::conflict("already_checked_in", "This appointment is already checked in."),
+        IssueError::QuotaExhausted => ApiError::conflict(
+            "quota_exhausted",
+            "Today's walk-in numbers for this service are gone.",
+        ),
+        IssueError::NumbersExhausted => ApiError::conflict(
+            "numbers_exhausted",
+            "Every number of this service group is in use.",
+        ),
+        IssueError::AlreadyCheckedIn => ApiError::conflict(
+            "already_checked_in",
+            "This appointment is already checked in.",
+        ),
         IssueError::Store(s) => s.into(),
     }
 }
 
 /// Issues a walk-in ticket if the service takes walk-ins now.
-pub async fn walk_in(state: &AppState, terminal: &Terminal, service_id: &str, key: &str) -> Result<TicketResponse, ApiError> {
+pub async fn walk_in(
+    state: &AppState,
+    terminal: &Terminal,
+    service_id: &str,
+    key: &str,
+) -> Result<TicketResponse, ApiError> {
     let office = office_of(state, &terminal.office_id).await?;
     let service = state
         .db
         .service(service_id)
         .await?
         .filter(|s| s.office_id == office.id)
-        .ok_or_else(|| ApiError::not_found("unknown_service", "This office has no such service.").field("service_id"))?;
+        .ok_or_else(|| {
+            ApiError::not_found("unknown_service", "This office has no such service.")
+                .field("service_id")
+        })?;
     let group = state
         .db
         .service_groups(&office.id)
@@ -173,7 +283,10 @@ pub async fn walk_in(state: &AppState, terminal: &Terminal, service_id: &str, ke
         .ok_or_else(ApiError::internal)?;
     let now = state.clock.now();
     let day = queue::office_day(&office, now);
-    let issued_today = state.db.walk_ins_of_service(&office.id, &day, &service.id).await?;
+    let issued_today = state
+        .db
+        .walk_ins_of_service(&office.id, &day, &service.id)
+        .await?;
     let zoned = now.to_zoned(office.timezone.clone());
     let availability = walk_in_availability(&office.rules, &service.rules, &zoned, issued_today);
     if availability.state != ServiceState::Open {
@@ -182,17 +295,25 @@ pub async fn walk_in(state: &AppState, terminal: &Terminal, service_id: &str, ke
             ServiceState::WalkInNotToday => "walk_in_not_today",
             _ => "service_closed",
         };
-        return Err(ApiError::conflict(code, "This service takes no walk-in visitors right now.").details(json!({
-            "reason": availability.reason,
-            "next_opening": availability.next_opening.map(|d| d.to_string()),
-        })));
+        return Err(
+            ApiError::conflict(code, "This service takes no walk-in visitors right now.").details(
+                json!({
+                    "reason": availability.reason,
+                    "next_opening": availability.next_opening.map(|d| d.to_string()),
+                }),
+            ),
+        );
     }
     let new = NewTicket {
         office_id: &office.id,
         day: &day,
         service_id: &service.id,
         origin: Origin::WalkIn,
-        numbering: Numbering::Next { prefix: group.prefix, first: group.first_number, last: group.last_number },
+        numbering: Numbering::Next {
+            prefix: group.prefix,
+            first: group.first_number,
+            last: group.last_number,
+        },
         appointment: None,
         terminal_id: Some(&terminal.id),
         request_key: Some(key),
@@ -206,11 +327,18 @@ pub async fn walk_in(state: &AppState, terminal: &Terminal, service_id: &str, ke
         announce(state, &issued.ticket);
     }
     let view = visitor_ticket(state, &office, &issued.ticket).await?;
-    Ok(TicketResponse { outcome: "walk_in".into(), ticket: view })
+    Ok(TicketResponse {
+        outcome: "walk_in".into(),
+        ticket: view,
+    })
 }
 
 /// Files one ticket a terminal printed offline, exactly once.
-pub async fn offline_ticket(state: &AppState, terminal: &Terminal, t: &OfflineTicket) -> Result<OfflineResult, ApiError> {
+pub async fn offline_ticket(
+    state: &AppState,
+    terminal: &Terminal,
+    t: &OfflineTicket,
+) -> Result<OfflineResult, ApiError> {
     let office = office_of(state, &terminal.office_id).await?;
     let reject = |reason: &str| OfflineResult {
         display_number: t.display_number.chars().take(8).collect(),
@@ -219,21 +347,40 @@ pub async fn offline_ticket(state: &AppState, terminal: &Terminal, t: &OfflineTi
     };
     let mut chars = t.display_number.chars();
     let prefix = chars.next();
-    let Some(number) = chars.as_str().parse::<u32>().ok().filter(|_| prefix == Some(office.offline_prefix)) else {
+    let Some(number) = chars
+        .as_str()
+        .parse::<u32>()
+        .ok()
+        .filter(|_| prefix == Some(office.offline_prefix))
+    else {
         return Ok(reject("not an offline number of this office"));
     };
     let Ok(issued_at) = t.issued_at.parse::<jiff::Timestamp>() else {
         return Ok(reject("issued_at is not an RFC 3339 time"));
     };
     let day = queue::office_day(&office, issued_at);
-    if !state.db.owns_offline_number(&terminal.id, &day, office.offline_prefix, number).await? {
+    if !state
+        .db
+        .owns_offline_number(&terminal.id, &day, office.offline_prefix, number)
+        .await?
+    {
         return Ok(reject("number was not reserved for this terminal that day"));
     }
-    if state.db.service(&t.service_id).await?.filter(|s| s.office_id == office.id).is_none() {
+    if state
+        .db
+        .service(&t.service_id)
+        .await?
+        .filter(|s| s.office_id == office.id)
+        .is_none()
+    {
         return Ok(reject("unknown service"));
     }
     let appointment = match &t.booking_number {
-        Some(b) => state.db.appointment(b.trim()).await?.filter(|a| a.office_id == office.id && a.ticket_id.is_none()),
+        Some(b) => state
+            .db
+            .appointment(b.trim())
+            .await?
+            .filter(|a| a.office_id == office.id && a.ticket_id.is_none()),
         None => None,
     };
     let request_key = format!("offline:{day}:{}", t.display_number);
@@ -242,7 +389,10 @@ pub async fn offline_ticket(state: &AppState, terminal: &Terminal, t: &OfflineTi
         day: &day,
         service_id: &t.service_id,
         origin: Origin::Offline,
-        numbering: Numbering::Fixed { prefix: office.offline_prefix, number },
+        numbering: Numbering::Fixed {
+            prefix: office.offline_prefix,
+            number,
+        },
         appointment: appointment.as_ref().map(|a| (a.id, a.starts_at)),
         terminal_id: Some(&terminal.id),
         request_key: Some(&request_key),
@@ -252,10 +402,18 @@ pub async fn offline_ticket(state: &AppState, terminal: &Terminal, t: &OfflineTi
         estimate: None,
     };
     match state.db.issue_ticket(&new).await {
-        Ok(issued) if issued.replayed => Ok(OfflineResult { display_number: t.display_number.clone(), result: "duplicate".into(), reason: None }),
+        Ok(issued) if issued.replayed => Ok(OfflineResult {
+            display_number: t.display_number.clone(),
+            result: "duplicate".into(),
+            reason: None,
+        }),
         Ok(issued) => {
             announce(state, &issued.ticket);
-            Ok(OfflineResult { display_number: t.display_number.clone(), result: "accepted".into(), reason: None })
+            Ok(OfflineResult {
+                display_number: t.display_number.clone(),
+                result: "accepted".into(),
+                reason: None,
+            })
         }
         Err(IssueError::Store(e)) => Err(e.into()),
         Err(e) => Ok(reject(&e.to_string())),

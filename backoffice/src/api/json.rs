@@ -33,7 +33,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for RawJson<T> {
             ));
         }
         let raw = Bytes::from_request(req, state).await.map_err(|e| {
-            ApiError::new(e.status(), "body_too_large", "The request body could not be read; it may be too large.")
+            ApiError::new(
+                e.status(),
+                "body_too_large",
+                "The request body could not be read; it may be too large.",
+            )
         })?;
         let value = parse(&raw)?;
         Ok(Self { value, raw })
@@ -54,8 +58,13 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
-        let code = if inner.is_syntax() || inner.is_eof() { "malformed_json" } else { "invalid_field" };
-        let mut err = ApiError::bad_request(code, format!("The request body is not valid: {inner}"));
+        let code = if inner.is_syntax() || inner.is_eof() {
+            "malformed_json"
+        } else {
+            "invalid_field"
+        };
+        let mut err =
+            ApiError::bad_request(code, format!("The request body is not valid: {inner}"));
         if path != "." {
             err = err.field(path);
         }

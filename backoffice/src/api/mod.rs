@@ -33,16 +33,44 @@ pub const BODY_LIMIT: usize = 256 * 1024;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Bürgerterminal back office", description = "Queues, appointments, tickets and terminals."),
+    info(
+        title = "Bürgerterminal back office",
+        description = "Queues, appointments, tickets and terminals."
+    ),
     paths(
-        terminal::services, terminal::check_in, terminal::walk_in, terminal::heartbeat,
-        terminal::offline_block, terminal::offline_tickets,
-        staff::login, staff::logout, staff::me, staff::choose_counter, staff::queue_view, staff::call_next,
-        staff::ticket_action, staff::terminals, staff::events, staff::all_terminals,
-        public::ticket_status, public::healthz,
-        console_services::list, console_services::update, console_services::counters, console_office::get_settings, console_office::put_settings, console_terminals::list, console_terminals::ack_help,
-        console_terminals::lock, console_terminals::unlock, console_stats::stats, console_stats::csv, console_stats::chart,
-        console_calls::recent, console_calls::events, console_calls::ticket_events,
+        terminal::services,
+        terminal::check_in,
+        terminal::walk_in,
+        terminal::heartbeat,
+        terminal::offline_block,
+        terminal::offline_tickets,
+        staff::login,
+        staff::logout,
+        staff::me,
+        staff::choose_counter,
+        staff::queue_view,
+        staff::call_next,
+        staff::ticket_action,
+        staff::terminals,
+        staff::events,
+        staff::all_terminals,
+        public::ticket_status,
+        public::healthz,
+        console_services::list,
+        console_services::update,
+        console_services::counters,
+        console_office::get_settings,
+        console_office::put_settings,
+        console_terminals::list,
+        console_terminals::ack_help,
+        console_terminals::lock,
+        console_terminals::unlock,
+        console_stats::stats,
+        console_stats::csv,
+        console_stats::chart,
+        console_calls::recent,
+        console_calls::events,
+        console_calls::ticket_events,
     ),
     components(schemas(error::ErrorBody, events::Event))
 )]
@@ -68,7 +96,10 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/events", get(staff::events))
         .route("/admin/terminals", get(staff::all_terminals))
         .route("/public/tickets/{token}", get(public::ticket_status))
-        .route("/openapi.json", get(|| async { axum::Json(ApiDoc::openapi()) }))
+        .route(
+            "/openapi.json",
+            get(|| async { axum::Json(ApiDoc::openapi()) }),
+        )
         .merge(console::routes());
     Router::new()
         .nest("/api/v1", api)

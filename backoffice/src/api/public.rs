@@ -13,12 +13,24 @@ use crate::queue;
 #[utoipa::path(get, path = "/api/v1/public/tickets/{token}", tag = "public",
     params(("token" = String, Path)),
     responses((status = 200, body = VisitorTicket), (status = 404, body = super::error::ErrorBody)))]
-pub async fn ticket_status(State(state): State<AppState>, Path(token): Path<String>) -> Result<Json<VisitorTicket>, ApiError> {
-    let not_found = || ApiError::not_found("unknown_ticket", "This ticket is unknown or from another day.");
+pub async fn ticket_status(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Json<VisitorTicket>, ApiError> {
+    let not_found = || {
+        ApiError::not_found(
+            "unknown_ticket",
+            "This ticket is unknown or from another day.",
+        )
+    };
     if token.len() != 32 || !token.chars().all(|c| c.is_ascii_hexdigit()) {
         return Err(not_found());
     }
-    let ticket = state.db.ticket_by_token(&token).await?.ok_or_else(not_found)?;
+    let ticket = state
+        .db
+        .ticket_by_token(&token)
+        .await?
+        .ok_or_else(not_found)?;
     let office = office_of(&state, &ticket.office_id).await?;
     if ticket.day != queue::office_day(&office, state.clock.now()) {
         return Err(not_found());

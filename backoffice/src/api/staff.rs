@@ -60,15 +60,25 @@ async fn me_of(state: &AppState, s: &StaffSession) -> Result<Me, ApiError> {
 
 #[utoipa::path(post, path = "/api/v1/staff/login", tag = "staff", request_body = LoginRequest,
     responses((status = 200, body = Me), (status = 401, body = super::error::ErrorBody), (status = 429, body = super::error::ErrorBody)))]
-pub async fn login(State(state): State<AppState>, ApiJson(req): ApiJson<LoginRequest>) -> Result<Response, ApiError> {
+pub async fn login(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> Result<Response, ApiError> {
     let now = state.clock.now_ms();
     let window = 15 * 60_000;
     let key = req.username.trim().to_lowercase();
     if key.len() > 100 || req.password.len() > 200 {
-        return Err(ApiError::bad_request("invalid_field", "User name or password too long."));
+        return Err(ApiError::bad_request(
+            "invalid_field",
+            "User name or password too long.",
+        ));
     }
     if state.failed_logins.count(&key, now, window).await >= state.settings.max_failed_logins {
-        return Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, "throttled", "Too many failed logins; wait 15 minutes or ask an administrator."));
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "throttled",
+            "Too many failed logins; wait 15 minutes or ask an administrator.",
+        ));
     }
     let staff = state.db.staff_by_username(&key).await?;
     let password = req.password.clone();
@@ -85,18 +95,38 @@ pub async fn login(State(state): State<AppState>, ApiJson(req): ApiJson<LoginReq
     .unwrap_or(false);
     let Some(staff) = staff.filter(|_| ok) else {
         state.failed_logins.hit(&key, now, window).await;
-        return Err(ApiError::unauthorized("User name or password is wrong.").with_code("login_failed"));
+        return Err(
+            ApiError::unauthorized("User name or password is wrong.").with_code("login_failed")
+        );
     };
     state.failed_logins.clear(&key).await;
     let token = random_token();
     let csrf = random_token();
     let max_age = state.settings.session_hours * 3600;
-    state.db.create_session(staff.id, &token, &csrf, now + max_age * 1000).await?;
-    let session = state.db.session(&token, now).await?.ok_or_else(ApiError::internal)?;
-    let me = me_of(&state, &StaffSession { token: token.clone(), session }).await?;
-    let cookie = format!("{COOKIE}={token}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age={max_age}");
+    state
+        .db
+        .create_session(staff.id, &token, &csrf, now + max_age * 1000)
+        .await?;
+    let session = state
+        .db
+        .session(&token, now)
+        .await?
+        .ok_or_else(ApiError::internal)?;
+    let me = me_of(
+        &state,
+        &StaffSession {
+            token: token.clone(),
+            session,
+        },
+    )
+    .await?;
+    let cookie =
+        format!("{COOKIE}={token}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age={max_age}");
     let mut response = Json(me).into_response();
-    response.headers_mut().insert(SET_COOKIE, HeaderValue::from_str(&cookie).map_err(|_| ApiError::internal())?);
+    response.headers_mut().insert(
+        SET_COOKIE,
+        HeaderValue::from_str(&cookie).map_err(|_| ApiError::internal())?,
+    );
     Ok(response)
 }
 
@@ -106,7 +136,9 @@ pub async fn logout(State(state): State<AppState>, s: StaffSession) -> Result<Re
     let mut response = StatusCode::NO_CONTENT.into_response();
     response.headers_mut().insert(
         SET_COOKIE,
-        HeaderValue::from_static("bt_session=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0"),
+        HeaderValue::from_static(
+            "bt_session=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0",
+        ),
     );
     Ok(response)
 }
@@ -123,12 +155,22 @@ pub struct CounterRequest {
 }
 
 #[utoipa::path(post, path = "/api/v1/staff/counter", tag = "staff", request_body = CounterRequest, responses((status = 200, body = Me)))]
-pub async fn choose_counter(State(state): State<AppState>, mut s: StaffSession, ApiJson(req): ApiJson<CounterRequest>) -> Result<Json<Me>, ApiError> {
+pub async fn choose_counter(
+    State(state): State<AppState>,
+    mut s: StaffSession,
+    ApiJson(req): ApiJson<CounterRequest>,
+) -> Result<Json<Me>, ApiError> {
     let counters = state.db.counters(s.office_id()).await?;
     if !counters.iter().any(|c| c.id == req.counter_id) {
-        return Err(ApiError::not_found("unknown_counter", "This office has no such counter.").field("counter_id"));
+        return Err(
+            ApiError::not_found("unknown_counter", "This office has no such counter.")
+                .field("counter_id"),
+        );
     }
-    state.db.set_session_counter(&s.token, &req.counter_id).await?;
+    state
+        .db
+        .set_session_counter(&s.token, &req.counter_id)
+        .await?;
     s.session.counter_id = Some(req.counter_id);
     Ok(Json(me_of(&state, &s).await?))
 }
@@ -152,10 +194,20 @@ pub struct QueueResponse {
 }
 
 #[utoipa::path(get, path = "/api/v1/staff/queue", tag = "staff", responses((status = 200, body = QueueResponse)))]
-pub async fn queue_view(State(state): State<AppState>, s: StaffSession) -> Result<Json<QueueResponse>, ApiError> {
+pub async fn queue_view(
+    State(state): State<AppState>,
+    s: StaffSession,
+) -> Result<Json<QueueResponse>, ApiError> {
     let office = office_of(&state, s.office_id()).await?;
     let services = state.db.services(&office.id).await?;
-    let snap = queue::snapshot(&state.db, &state.estimators, &office, &services, state.clock.now()).await?;
+    let snap = queue::snapshot(
+        &state.db,
+        &state.estimators,
+        &office,
+        &services,
+        state.clock.now(),
+    )
+    .await?;
     let tickets = snap
         .tickets
         .iter()
@@ -165,12 +217,31 @@ pub async fn queue_view(State(state): State<AppState>, s: StaffSession) -> Resul
     let lights = services
         .iter()
         .map(|svc| {
-            let waiting = snap.waiting.iter().filter(|w| w.ticket.service_id == svc.id).count() as u32;
-            let light = if waiting <= green { "green" } else if waiting <= yellow { "yellow" } else { "red" };
-            QueueLight { service_id: svc.id.clone(), waiting, light: light.into() }
+            let waiting = snap
+                .waiting
+                .iter()
+                .filter(|w| w.ticket.service_id == svc.id)
+                .count() as u32;
+            let light = if waiting <= green {
+                "green"
+            } else if waiting <= yellow {
+                "yellow"
+            } else {
+                "red"
+            };
+            QueueLight {
+                service_id: svc.id.clone(),
+                waiting,
+                light: light.into(),
+            }
         })
         .collect();
-    Ok(Json(QueueResponse { day: snap.day, staffed_counters: snap.staffed_counters, tickets, lights }))
+    Ok(Json(QueueResponse {
+        day: snap.day,
+        staffed_counters: snap.staffed_counters,
+        tickets,
+        lights,
+    }))
 }
 
 fn my_counter(s: &StaffSession) -> Result<String, ApiError> {
@@ -180,7 +251,11 @@ fn my_counter(s: &StaffSession) -> Result<String, ApiError> {
         .ok_or_else(|| ApiError::conflict("no_counter", "Choose your counter first."))
 }
 
-async fn counter_name(state: &AppState, office_id: &str, counter_id: &str) -> Result<String, ApiError> {
+async fn counter_name(
+    state: &AppState,
+    office_id: &str,
+    counter_id: &str,
+) -> Result<String, ApiError> {
     Ok(state
         .db
         .counters(office_id)
@@ -191,7 +266,10 @@ async fn counter_name(state: &AppState, office_id: &str, counter_id: &str) -> Re
 }
 
 fn announce(state: &AppState, t: &crate::store::tickets::TicketRow, counter: Option<String>) {
-    state.publish(Event::Ticket { office_id: t.office_id.clone(), ticket: TicketView::new(t, None) });
+    state.publish(Event::Ticket {
+        office_id: t.office_id.clone(),
+        ticket: TicketView::new(t, None),
+    });
     if let (TicketStatus::Called, Some(counter)) = (t.status, counter) {
         state.publish(Event::Called {
             office_id: t.office_id.clone(),
@@ -204,7 +282,10 @@ fn announce(state: &AppState, t: &crate::store::tickets::TicketRow, counter: Opt
 
 #[utoipa::path(post, path = "/api/v1/staff/call-next", tag = "staff",
     responses((status = 200, body = TicketView), (status = 409, description = "queue_empty, no_counter", body = super::error::ErrorBody)))]
-pub async fn call_next(State(state): State<AppState>, s: StaffSession) -> Result<Json<TicketView>, ApiError> {
+pub async fn call_next(
+    State(state): State<AppState>,
+    s: StaffSession,
+) -> Result<Json<TicketView>, ApiError> {
     let counter = my_counter(&s)?;
     let office = office_of(&state, s.office_id()).await?;
     let actor = s.session.staff.username.clone();
@@ -221,15 +302,30 @@ pub async fn call_next(State(state): State<AppState>, s: StaffSession) -> Result
         for candidate in order.into_iter().take(5) {
             if let Some(t) = state
                 .db
-                .transition(candidate, Action::Call, TicketStatus::Called, &actor, Some(&counter), None, now.as_millisecond())
+                .transition(
+                    candidate,
+                    Action::Call,
+                    TicketStatus::Called,
+                    &actor,
+                    Some(&counter),
+                    None,
+                    now.as_millisecond(),
+                )
                 .await?
             {
-                announce(&state, &t, Some(counter_name(&state, &office.id, &counter).await?));
+                announce(
+                    &state,
+                    &t,
+                    Some(counter_name(&state, &office.id, &counter).await?),
+                );
                 return Ok(Json(TicketView::new(&t, None)));
             }
         }
     }
-    Err(ApiError::conflict("busy", "The queue is changing fast; press again."))
+    Err(ApiError::conflict(
+        "busy",
+        "The queue is changing fast; press again.",
+    ))
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -249,9 +345,14 @@ pub async fn ticket_action(
     Path((id, action)): Path<(i64, String)>,
     body: axum::body::Bytes,
 ) -> Result<Json<TicketView>, ApiError> {
-    let req: ActionRequest = if body.is_empty() { ActionRequest::default() } else { super::json::parse(&body)? };
-    let action: Action = serde_json::from_value(serde_json::Value::String(action.replace('-', "_")))
-        .map_err(|_| ApiError::not_found("unknown_action", "No such ticket action."))?;
+    let req: ActionRequest = if body.is_empty() {
+        ActionRequest::default()
+    } else {
+        super::json::parse(&body)?
+    };
+    let action: Action =
+        serde_json::from_value(serde_json::Value::String(action.replace('-', "_")))
+            .map_err(|_| ApiError::not_found("unknown_action", "No such ticket action."))?;
     let office = office_of(&state, s.office_id()).await?;
     let ticket = state
         .db
@@ -265,12 +366,23 @@ pub async fn ticket_action(
     };
     let forward_to = match (action, &req.service_id) {
         (Action::Forward, Some(sid)) => {
-            state.db.service(sid).await?.filter(|svc| svc.office_id == office.id).ok_or_else(|| {
-                ApiError::not_found("unknown_service", "No such service to forward to.").field("service_id")
-            })?;
+            state
+                .db
+                .service(sid)
+                .await?
+                .filter(|svc| svc.office_id == office.id)
+                .ok_or_else(|| {
+                    ApiError::not_found("unknown_service", "No such service to forward to.")
+                        .field("service_id")
+                })?;
             Some(sid.clone())
         }
-        (Action::Forward, None) => return Err(ApiError::bad_request("invalid_field", "Say which service to forward to.").field("service_id")),
+        (Action::Forward, None) => {
+            return Err(
+                ApiError::bad_request("invalid_field", "Say which service to forward to.")
+                    .field("service_id"),
+            );
+        }
         _ => None,
     };
     let to = ticket
@@ -280,9 +392,22 @@ pub async fn ticket_action(
     let now = state.clock.now_ms();
     let updated = state
         .db
-        .transition(&ticket, action, to, &s.session.staff.username, counter.as_deref(), forward_to.as_deref(), now)
+        .transition(
+            &ticket,
+            action,
+            to,
+            &s.session.staff.username,
+            counter.as_deref(),
+            forward_to.as_deref(),
+            now,
+        )
         .await?
-        .ok_or_else(|| ApiError::conflict("changed", "Someone else changed this ticket just now; look again."))?;
+        .ok_or_else(|| {
+            ApiError::conflict(
+                "changed",
+                "Someone else changed this ticket just now; look again.",
+            )
+        })?;
     let name = match &updated.counter_id {
         Some(c) if to == TicketStatus::Called => Some(counter_name(&state, &office.id, c).await?),
         _ => None,
@@ -295,22 +420,39 @@ pub async fn ticket_action(
 }
 
 #[utoipa::path(get, path = "/api/v1/staff/terminals", tag = "staff", responses((status = 200, body = [TerminalView])))]
-pub async fn terminals(State(state): State<AppState>, s: StaffSession) -> Result<Json<Vec<TerminalView>>, ApiError> {
+pub async fn terminals(
+    State(state): State<AppState>,
+    s: StaffSession,
+) -> Result<Json<Vec<TerminalView>>, ApiError> {
     let now = state.clock.now_ms();
     let list = state.db.terminals(Some(s.office_id())).await?;
-    Ok(Json(list.iter().map(|t| TerminalView::new(t, now, state.settings.heartbeat_timeout_secs)).collect()))
+    Ok(Json(
+        list.iter()
+            .map(|t| TerminalView::new(t, now, state.settings.heartbeat_timeout_secs))
+            .collect(),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/admin/terminals", tag = "admin", responses((status = 200, body = [TerminalView])))]
-pub async fn all_terminals(State(state): State<AppState>, s: StaffSession) -> Result<Json<Vec<TerminalView>>, ApiError> {
+pub async fn all_terminals(
+    State(state): State<AppState>,
+    s: StaffSession,
+) -> Result<Json<Vec<TerminalView>>, ApiError> {
     s.require(Role::Admin)?;
     let now = state.clock.now_ms();
     let list = state.db.terminals(None).await?;
-    Ok(Json(list.iter().map(|t| TerminalView::new(t, now, state.settings.heartbeat_timeout_secs)).collect()))
+    Ok(Json(
+        list.iter()
+            .map(|t| TerminalView::new(t, now, state.settings.heartbeat_timeout_secs))
+            .collect(),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/staff/events", tag = "staff", responses((status = 200, description = "text/event-stream of Event")))]
-pub async fn events(State(state): State<AppState>, s: StaffSession) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
+pub async fn events(
+    State(state): State<AppState>,
+    s: StaffSession,
+) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
     let office = s.office_id().to_owned();
     let stream = BroadcastStream::new(state.events.subscribe()).filter_map(move |e| match e {
         Ok(event) if event.office_id() == office => {
@@ -319,7 +461,11 @@ pub async fn events(State(state): State<AppState>, s: StaffSession) -> Sse<impl 
                 Event::Called { .. } => "called",
                 Event::Terminal { .. } => "terminal",
             };
-            SseEvent::default().event(kind).json_data(&event).ok().map(Ok)
+            SseEvent::default()
+                .event(kind)
+                .json_data(&event)
+                .ok()
+                .map(Ok)
         }
         Ok(_) => None,
         // A slow client missed events: tell it to reload the snapshot.

@@ -1,8 +1,8 @@
 //! Staff authentication: argon2-checked login, a Secure/HttpOnly/SameSite=Strict session
 //! cookie, a CSRF token required on every state-changing call, and roles.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::FromRequestParts;
 use axum::http::Method;
 use axum::http::request::Parts;
@@ -25,7 +25,10 @@ impl StaffSession {
         if self.session.staff.role >= role {
             Ok(())
         } else {
-            Err(ApiError::forbidden(format!("This needs the {} role.", role.as_str())))
+            Err(ApiError::forbidden(format!(
+                "This needs the {} role.",
+                role.as_str()
+            )))
         }
     }
 
@@ -49,17 +52,28 @@ fn cookie_token(parts: &Parts) -> Option<String> {
 impl FromRequestParts<AppState> for StaffSession {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let token = cookie_token(parts).ok_or_else(|| ApiError::unauthorized("Please log in."))?;
         let session = state
             .db
             .session(&token, state.clock.now_ms())
             .await?
-            .ok_or_else(|| ApiError::unauthorized("Your session has ended; please log in again."))?;
+            .ok_or_else(|| {
+                ApiError::unauthorized("Your session has ended; please log in again.")
+            })?;
         if parts.method != Method::GET && parts.method != Method::HEAD {
-            let sent = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok());
+            let sent = parts
+                .headers
+                .get("x-csrf-token")
+                .and_then(|v| v.to_str().ok());
             if sent != Some(session.csrf_token.as_str()) {
-                return Err(ApiError::forbidden("Missing or wrong CSRF token; reload the page.").with_code("csrf"));
+                return Err(
+                    ApiError::forbidden("Missing or wrong CSRF token; reload the page.")
+                        .with_code("csrf"),
+                );
             }
         }
         Ok(Self { token, session })
@@ -69,12 +83,18 @@ impl FromRequestParts<AppState> for StaffSession {
 /// Hashes a password with argon2id.
 pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
-    Ok(Argon2::default().hash_password(password.as_bytes(), &salt)?.to_string())
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)?
+        .to_string())
 }
 
 /// Checks a password against its stored hash.
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
 }
 
 /// A random token, hex.

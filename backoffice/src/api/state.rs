@@ -19,8 +19,10 @@ pub struct Clock {
 impl Clock {
     pub fn now(&self) -> jiff::Timestamp {
         let real = jiff::Timestamp::now();
-        real.checked_add(jiff::SignedDuration::from_millis(self.offset_ms.load(Ordering::Relaxed)))
-            .unwrap_or(real)
+        real.checked_add(jiff::SignedDuration::from_millis(
+            self.offset_ms.load(Ordering::Relaxed),
+        ))
+        .unwrap_or(real)
     }
 
     pub fn now_ms(&self) -> i64 {
@@ -29,7 +31,8 @@ impl Clock {
 
     /// Moves the clock forward (tests).
     pub fn advance(&self, by: std::time::Duration) {
-        self.offset_ms.fetch_add(by.as_millis() as i64, Ordering::Relaxed);
+        self.offset_ms
+            .fetch_add(by.as_millis() as i64, Ordering::Relaxed);
     }
 }
 
@@ -83,7 +86,9 @@ impl Throttle {
     /// Failures within the window, without recording one.
     pub async fn count(&self, key: &str, now: i64, window_ms: i64) -> u32 {
         let hits = self.hits.lock().await;
-        hits.get(key).map_or(0, |l| l.iter().filter(|t| **t > now - window_ms).count() as u32)
+        hits.get(key).map_or(0, |l| {
+            l.iter().filter(|t| **t > now - window_ms).count() as u32
+        })
     }
 
     pub async fn clear(&self, key: &str) {

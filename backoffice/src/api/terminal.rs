@@ -50,7 +50,10 @@ pub struct ServicesResponse {
 
 #[utoipa::path(get, path = "/api/v1/terminal/services", tag = "terminal",
     responses((status = 200, body = ServicesResponse), (status = 401, body = super::error::ErrorBody)))]
-pub async fn services(State(state): State<AppState>, CallingTerminal(terminal): CallingTerminal) -> Result<Json<ServicesResponse>, ApiError> {
+pub async fn services(
+    State(state): State<AppState>,
+    CallingTerminal(terminal): CallingTerminal,
+) -> Result<Json<ServicesResponse>, ApiError> {
     let office = issue::office_of(&state, &terminal.office_id).await?;
     let now = state.clock.now();
     let day = crate::queue::office_day(&office, now);
@@ -67,7 +70,12 @@ pub async fn services(State(state): State<AppState>, CallingTerminal(terminal): 
                 .iter()
                 .filter(|s| s.group_id == g.id)
                 .map(|s| {
-                    let a = walk_in_availability(&office.rules, &s.rules, &zoned, counts.get(&s.id).copied().unwrap_or(0));
+                    let a = walk_in_availability(
+                        &office.rules,
+                        &s.rules,
+                        &zoned,
+                        counts.get(&s.id).copied().unwrap_or(0),
+                    );
                     ServiceView {
                         id: s.id.clone(),
                         name: s.names.clone(),
@@ -129,10 +137,20 @@ pub async fn check_in(
         Err(e) => return axum::response::IntoResponse::into_response(e),
     };
     let request = body.value;
-    idempotent::run(&state, &terminal.id, &key, "check-in", &body.raw, || async {
-        let (status, outcome) = issue::check_in(&state, &terminal, &request, &key).await?;
-        Ok((status, serde_json::to_value(outcome).map_err(|_| ApiError::internal())?))
-    })
+    idempotent::run(
+        &state,
+        &terminal.id,
+        &key,
+        "check-in",
+        &body.raw,
+        || async {
+            let (status, outcome) = issue::check_in(&state, &terminal, &request, &key).await?;
+            Ok((
+                status,
+                serde_json::to_value(outcome).map_err(|_| ApiError::internal())?,
+            ))
+        },
+    )
     .await
 }
 
@@ -161,7 +179,10 @@ pub async fn walk_in(
     let request = body.value;
     idempotent::run(&state, &terminal.id, &key, "walk-in", &body.raw, || async {
         let outcome = issue::walk_in(&state, &terminal, &request.service_id, &key).await?;
-        Ok((StatusCode::CREATED, serde_json::to_value(outcome).map_err(|_| ApiError::internal())?))
+        Ok((
+            StatusCode::CREATED,
+            serde_json::to_value(outcome).map_err(|_| ApiError::internal())?,
+        ))
     })
     .await
 }
@@ -196,22 +217,40 @@ pub async fn heartbeat(
 ) -> Result<Json<HeartbeatResponse>, ApiError> {
     // A heartbeat is a state report: repeating it is harmless, so the key is only checked.
     idempotent::key(&headers)?;
-    let app = clean(&request.app_version, 40).map_err(|e| ApiError::bad_request("invalid_field", format!("app_version {e}")).field("app_version"))?;
-    let config = clean(&request.config_version, 40)
-        .map_err(|e| ApiError::bad_request("invalid_field", format!("config_version {e}")).field("config_version"))?;
+    let app = clean(&request.app_version, 40).map_err(|e| {
+        ApiError::bad_request("invalid_field", format!("app_version {e}")).field("app_version")
+    })?;
+    let config = clean(&request.config_version, 40).map_err(|e| {
+        ApiError::bad_request("invalid_field", format!("config_version {e}"))
+            .field("config_version")
+    })?;
     if request.devices.len() > 32 {
         return Err(ApiError::bad_request("invalid_field", "At most 32 devices.").field("devices"));
     }
     for (i, d) in request.devices.iter().enumerate() {
-        for (name, value, max) in [("device", Some(&d.device), 40), ("state", Some(&d.state), 40), ("detail", d.detail.as_ref(), 200)] {
+        for (name, value, max) in [
+            ("device", Some(&d.device), 40),
+            ("state", Some(&d.state), 40),
+            ("detail", d.detail.as_ref(), 200),
+        ] {
             if let Some(v) = value {
-                clean(v, max).map_err(|e| ApiError::bad_request("invalid_field", format!("{name} {e}")).field(format!("devices[{i}].{name}")))?;
+                clean(v, max).map_err(|e| {
+                    ApiError::bad_request("invalid_field", format!("{name} {e}"))
+                        .field(format!("devices[{i}].{name}"))
+                })?;
             }
         }
     }
     let now = state.clock.now_ms();
-    state.db.record_heartbeat(&terminal.id, now, &app, &config, &request.devices).await?;
-    if terminal.health != request.devices || terminal.last_heartbeat.is_none_or(|h| now - h > state.settings.heartbeat_timeout_secs * 1000) {
+    state
+        .db
+        .record_heartbeat(&terminal.id, now, &app, &config, &request.devices)
+        .await?;
+    if terminal.health != request.devices
+        || terminal
+            .last_heartbeat
+            .is_none_or(|h| now - h > state.settings.heartbeat_timeout_secs * 1000)
+    {
         let mut updated = terminal.clone();
         updated.last_heartbeat = Some(now);
         updated.app_version = Some(app);
@@ -223,7 +262,10 @@ pub async fn heartbeat(
         });
     }
     let locked_message = state.db.terminal_lock_message(&terminal.id).await?;
-    Ok(Json(HeartbeatResponse { server_time: rfc3339(now), locked_message }))
+    Ok(Json(HeartbeatResponse {
+        server_time: rfc3339(now),
+        locked_message,
+    }))
 }
 
 /// How many offline numbers to reserve.
@@ -256,18 +298,50 @@ pub async fn offline_block(
         Err(e) => return axum::response::IntoResponse::into_response(e),
     };
     let count = body.value.count;
-    idempotent::run(&state, &terminal.id, &key, "offline-block", &body.raw, || async {
-        if !(1..=200).contains(&count) {
-            return Err(ApiError::bad_request("invalid_field", "count must be between 1 and 200.").field("count"));
-        }
-        let office = issue::office_of(&state, &terminal.office_id).await?;
-        let day = crate::queue::office_day(&office, state.clock.now());
-        let Some((first, last)) = state.db.allocate_offline_block(&terminal.id, &office.id, &day, office.offline_prefix, count).await? else {
-            return Err(ApiError::conflict("offline_numbers_exhausted", "No offline numbers left for today."));
-        };
-        let block = OfflineBlock { day, prefix: office.offline_prefix.to_string(), first, last };
-        Ok((StatusCode::CREATED, serde_json::to_value(block).map_err(|_| ApiError::internal())?))
-    })
+    idempotent::run(
+        &state,
+        &terminal.id,
+        &key,
+        "offline-block",
+        &body.raw,
+        || async {
+            if !(1..=200).contains(&count) {
+                return Err(ApiError::bad_request(
+                    "invalid_field",
+                    "count must be between 1 and 200.",
+                )
+                .field("count"));
+            }
+            let office = issue::office_of(&state, &terminal.office_id).await?;
+            let day = crate::queue::office_day(&office, state.clock.now());
+            let Some((first, last)) = state
+                .db
+                .allocate_offline_block(
+                    &terminal.id,
+                    &office.id,
+                    &day,
+                    office.offline_prefix,
+                    count,
+                )
+                .await?
+            else {
+                return Err(ApiError::conflict(
+                    "offline_numbers_exhausted",
+                    "No offline numbers left for today.",
+                ));
+            };
+            let block = OfflineBlock {
+                day,
+                prefix: office.offline_prefix.to_string(),
+                first,
+                last,
+            };
+            Ok((
+                StatusCode::CREATED,
+                serde_json::to_value(block).map_err(|_| ApiError::internal())?,
+            ))
+        },
+    )
     .await
 }
 
@@ -314,15 +388,29 @@ pub async fn offline_tickets(
         Err(e) => return axum::response::IntoResponse::into_response(e),
     };
     let upload = body.value;
-    idempotent::run(&state, &terminal.id, &key, "offline-tickets", &body.raw, || async {
-        if upload.tickets.len() > 500 {
-            return Err(ApiError::bad_request("invalid_field", "At most 500 tickets per upload.").field("tickets"));
-        }
-        let mut results = Vec::with_capacity(upload.tickets.len());
-        for t in &upload.tickets {
-            results.push(issue::offline_ticket(&state, &terminal, t).await?);
-        }
-        Ok((StatusCode::OK, Value::Array(results.into_iter().map(|r| json!(r)).collect())))
-    })
+    idempotent::run(
+        &state,
+        &terminal.id,
+        &key,
+        "offline-tickets",
+        &body.raw,
+        || async {
+            if upload.tickets.len() > 500 {
+                return Err(ApiError::bad_request(
+                    "invalid_field",
+                    "At most 500 tickets per upload.",
+                )
+                .field("tickets"));
+            }
+            let mut results = Vec::with_capacity(upload.tickets.len());
+            for t in &upload.tickets {
+                results.push(issue::offline_ticket(&state, &terminal, t).await?);
+            }
+            Ok((
+                StatusCode::OK,
+                Value::Array(results.into_iter().map(|r| json!(r)).collect()),
+            ))
+        },
+    )
     .await
 }

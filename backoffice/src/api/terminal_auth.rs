@@ -15,8 +15,15 @@ pub struct CallingTerminal(pub Terminal);
 impl FromRequestParts<AppState> for CallingTerminal {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let Some(fingerprint) = parts.extensions.get::<PeerCertificate>().and_then(|p| p.0.clone()) else {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Some(fingerprint) = parts
+            .extensions
+            .get::<PeerCertificate>()
+            .and_then(|p| p.0.clone())
+        else {
             return Err(ApiError::unauthorized(
                 "Terminal endpoints need the terminal's client certificate (mutual TLS); enroll the terminal first.",
             )
@@ -24,7 +31,10 @@ impl FromRequestParts<AppState> for CallingTerminal {
         };
         match state.db.terminal_by_fingerprint(&fingerprint).await? {
             Some(t) => Ok(Self(t)),
-            None => Err(ApiError::forbidden("This certificate belongs to no enrolled terminal.").with_code("unknown_terminal")),
+            None => Err(
+                ApiError::forbidden("This certificate belongs to no enrolled terminal.")
+                    .with_code("unknown_terminal"),
+            ),
         }
     }
 }

@@ -47,7 +47,7 @@ impl VisitorTicket {
         ticket: &TicketRow,
         office: &Office,
         service: Option<&Service>,
-        place: Option<&Waiting>,
+        place: Option<(u32, u32, u32)>,
         counter: Option<String>,
         public_url: &str,
     ) -> Self {
@@ -59,12 +59,16 @@ impl VisitorTicket {
             service_id: ticket.service_id.clone(),
             service_name: service.map(|s| s.names.clone()).unwrap_or_default(),
             waiting_area: service.map(|s| s.waiting_area.clone()).unwrap_or_default(),
-            people_ahead: place.map_or(0, |w| w.ahead),
-            wait_minutes: place.map_or([0, 0], |w| [w.estimate.0, w.estimate.1]),
+            people_ahead: place.map_or(0, |p| p.0),
+            wait_minutes: place.map_or([0, 0], |p| [p.1, p.2]),
             issued_at: rfc3339(ticket.issued_at),
             appointment_at: ticket.appointment_at.map(rfc3339),
             counter,
-            status_url: format!("{}/t/{}", public_url.trim_end_matches('/'), ticket.public_token),
+            status_url: format!(
+                "{}/t/{}",
+                public_url.trim_end_matches('/'),
+                ticket.public_token
+            ),
         }
     }
 }
@@ -123,7 +127,9 @@ impl TerminalView {
             id: t.id.clone(),
             name: t.name.clone(),
             office_id: t.office_id.clone(),
-            online: t.last_heartbeat.is_some_and(|h| now_ms - h <= timeout_secs * 1000),
+            online: t
+                .last_heartbeat
+                .is_some_and(|h| now_ms - h <= timeout_secs * 1000),
             last_heartbeat: t.last_heartbeat.map(rfc3339),
             app_version: t.app_version.clone(),
             config_version: t.config_version.clone(),

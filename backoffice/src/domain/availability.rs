@@ -56,7 +56,11 @@ pub fn walk_in_availability(
         .map(|d| d.to_datetime(jiff::civil::Time::midnight()))
         .unwrap_or(local);
     if office.closing_days.contains(&today) {
-        return closed(ServiceState::Closed, ClosedReason::OfficeClosedToday, tomorrow);
+        return closed(
+            ServiceState::Closed,
+            ClosedReason::OfficeClosedToday,
+            tomorrow,
+        );
     }
     if service.closed_today {
         return closed(ServiceState::Closed, ClosedReason::ClosedToday, tomorrow);
@@ -69,13 +73,30 @@ pub fn walk_in_availability(
             tomorrow,
         );
     }
-    if !office.hours.on(today.weekday()).iter().any(|r| r.contains(local.time())) {
-        return closed(ServiceState::Closed, ClosedReason::OutsideOpeningHours, local);
+    if !office
+        .hours
+        .on(today.weekday())
+        .iter()
+        .any(|r| r.contains(local.time()))
+    {
+        return closed(
+            ServiceState::Closed,
+            ClosedReason::OutsideOpeningHours,
+            local,
+        );
     }
     if !walk_in_today.iter().any(|r| r.contains(local.time())) {
-        return closed(ServiceState::Closed, ClosedReason::OutsideWalkInHours, local);
+        return closed(
+            ServiceState::Closed,
+            ClosedReason::OutsideWalkInHours,
+            local,
+        );
     }
-    if service.walk_in.daily_quota.is_some_and(|q| issued_today >= q) {
+    if service
+        .walk_in
+        .daily_quota
+        .is_some_and(|q| issued_today >= q)
+    {
         return closed(
             ServiceState::QuotaExhausted,
             ClosedReason::QuotaExhausted,
@@ -140,7 +161,10 @@ mod tests {
     }
 
     fn at(y: i16, m: i8, d: i8, h: i8, min: i8) -> Zoned {
-        date(y, m, d).at(h, min, 0, 0).in_tz("Europe/Berlin").unwrap()
+        date(y, m, d)
+            .at(h, min, 0, 0)
+            .in_tz("Europe/Berlin")
+            .unwrap()
     }
 
     #[test]

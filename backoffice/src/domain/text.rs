@@ -53,7 +53,10 @@ pub fn clean(input: &str, max_chars: usize) -> Result<String, TextError> {
     if text.chars().count() > max_chars {
         return Err(TextError::TooLong { max: max_chars });
     }
-    if text.chars().any(|c| c.is_control() || is_invisible_trick(c)) {
+    if text
+        .chars()
+        .any(|c| c.is_control() || is_invisible_trick(c))
+    {
         return Err(TextError::ControlCharacters);
     }
     Ok(text)

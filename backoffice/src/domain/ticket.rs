@@ -162,7 +162,10 @@ mod tests {
         let s = s.apply(Action::Recall, 1, 3).unwrap();
         assert_eq!(s, TicketStatus::Called);
         let s = s.apply(Action::Start, 2, 3).unwrap();
-        assert_eq!(s.apply(Action::Finish, 2, 3).unwrap(), TicketStatus::Finished);
+        assert_eq!(
+            s.apply(Action::Finish, 2, 3).unwrap(),
+            TicketStatus::Finished
+        );
     }
 
     #[test]
@@ -175,7 +178,9 @@ mod tests {
 
     #[test]
     fn finished_tickets_cannot_be_called_again() {
-        let err = TicketStatus::Finished.apply(Action::Call, 1, 3).unwrap_err();
+        let err = TicketStatus::Finished
+            .apply(Action::Call, 1, 3)
+            .unwrap_err();
         assert_eq!(err.from, TicketStatus::Finished);
     }
 

@@ -25,7 +25,10 @@ pub struct Appointment {
 
 /// Hash of a booking code as stored (salted with the booking number).
 pub fn code_hash(booking_number: &str, code: &str) -> String {
-    hex::encode(Sha256::digest(format!("{booking_number}:{}", code.to_ascii_uppercase())))
+    hex::encode(Sha256::digest(format!(
+        "{booking_number}:{}",
+        code.to_ascii_uppercase()
+    )))
 }
 
 fn appointment_from(row: &AnyRow) -> Result<Appointment, StoreError> {
@@ -44,7 +47,10 @@ fn appointment_from(row: &AnyRow) -> Result<Appointment, StoreError> {
 }
 
 impl Db {
-    pub async fn appointment(&self, booking_number: &str) -> Result<Option<Appointment>, StoreError> {
+    pub async fn appointment(
+        &self,
+        booking_number: &str,
+    ) -> Result<Option<Appointment>, StoreError> {
         sqlx::query("SELECT * FROM appointments WHERE booking_number = $1")
             .bind(booking_number)
             .fetch_optional(self.read())
@@ -55,7 +61,12 @@ impl Db {
     }
 
     /// Appointments of an office in `[from, until)`, for the wait estimate and the console.
-    pub async fn appointments_between(&self, office_id: &str, from: i64, until: i64) -> Result<Vec<Appointment>, StoreError> {
+    pub async fn appointments_between(
+        &self,
+        office_id: &str,
+        from: i64,
+        until: i64,
+    ) -> Result<Vec<Appointment>, StoreError> {
         let rows = sqlx::query(
             "SELECT * FROM appointments WHERE office_id = $1 AND starts_at >= $2 AND starts_at < $3 ORDER BY starts_at",
         )
@@ -69,7 +80,12 @@ impl Db {
 
     /// Counts a wrong code; after `max` failures the booking is locked until `lock_until`.
     /// Returns the number of failures so far.
-    pub async fn record_wrong_code(&self, id: i64, max: u32, lock_until: i64) -> Result<u32, StoreError> {
+    pub async fn record_wrong_code(
+        &self,
+        id: i64,
+        max: u32,
+        lock_until: i64,
+    ) -> Result<u32, StoreError> {
         let (n,): (i64,) = sqlx::query_as(
             "UPDATE appointments SET failed_attempts = failed_attempts + 1, \
              locked_until = CASE WHEN failed_attempts + 1 >= $1 THEN $2 ELSE locked_until END \

@@ -120,10 +120,11 @@ impl Db {
     }
 
     pub async fn service_groups(&self, office_id: &str) -> Result<Vec<ServiceGroup>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM service_groups WHERE office_id = $1 ORDER BY position")
-            .bind(office_id)
-            .fetch_all(self.read())
-            .await?;
+        let rows =
+            sqlx::query("SELECT * FROM service_groups WHERE office_id = $1 ORDER BY position")
+                .bind(office_id)
+                .fetch_all(self.read())
+                .await?;
         rows.iter().map(group_from).collect()
     }
 
@@ -149,10 +150,11 @@ impl Db {
     }
 
     pub async fn counters(&self, office_id: &str) -> Result<Vec<Counter>, StoreError> {
-        let rows = sqlx::query("SELECT id, name FROM counters WHERE office_id = $1 ORDER BY position")
-            .bind(office_id)
-            .fetch_all(self.read())
-            .await?;
+        let rows =
+            sqlx::query("SELECT id, name FROM counters WHERE office_id = $1 ORDER BY position")
+                .bind(office_id)
+                .fetch_all(self.read())
+                .await?;
         rows.iter()
             .map(|r| {
                 Ok(Counter {
@@ -215,7 +217,11 @@ impl Db {
         Ok(())
     }
 
-    pub async fn update_service_rules(&self, id: &str, rules: &ServiceRules) -> Result<bool, StoreError> {
+    pub async fn update_service_rules(
+        &self,
+        id: &str,
+        rules: &ServiceRules,
+    ) -> Result<bool, StoreError> {
         let done = sqlx::query("UPDATE services SET rules_json = $1 WHERE id = $2")
             .bind(serde_json::to_string(rules)?)
             .bind(id)
@@ -224,7 +230,12 @@ impl Db {
         Ok(done.rows_affected() == 1)
     }
 
-    pub async fn insert_counter(&self, office_id: &str, c: &Counter, position: i64) -> Result<(), StoreError> {
+    pub async fn insert_counter(
+        &self,
+        office_id: &str,
+        c: &Counter,
+        position: i64,
+    ) -> Result<(), StoreError> {
         sqlx::query("INSERT INTO counters (id, office_id, name, position) VALUES ($1, $2, $3, $4)")
             .bind(&c.id)
             .bind(office_id)

@@ -19,7 +19,12 @@ pub enum Claim {
 }
 
 impl Db {
-    pub async fn claim_idempotency_key(&self, terminal_id: &str, key: &str, request_hash: &str) -> Result<Claim, StoreError> {
+    pub async fn claim_idempotency_key(
+        &self,
+        terminal_id: &str,
+        key: &str,
+        request_hash: &str,
+    ) -> Result<Claim, StoreError> {
         let inserted = sqlx::query(
             "INSERT INTO idempotency (terminal_id, request_key, request_hash, state, created_at) \
              VALUES ($1, $2, $3, 'pending', $4) ON CONFLICT (terminal_id, request_key) DO NOTHING",
@@ -33,11 +38,12 @@ impl Db {
         if inserted.rows_affected() == 1 {
             return Ok(Claim::Fresh);
         }
-        let row = sqlx::query("SELECT * FROM idempotency WHERE terminal_id = $1 AND request_key = $2")
-            .bind(terminal_id)
-            .bind(key)
-            .fetch_one(self.write())
-            .await?;
+        let row =
+            sqlx::query("SELECT * FROM idempotency WHERE terminal_id = $1 AND request_key = $2")
+                .bind(terminal_id)
+                .bind(key)
+                .fetch_one(self.write())
+                .await?;
         let hash: String = row.try_get("request_hash")?;
         let state: String = row.try_get("state")?;
         Ok(if hash != request_hash {
@@ -47,13 +53,21 @@ impl Db {
         } else {
             Claim::Replay {
                 status: row.try_get::<i64, _>("status_code")? as u16,
-                body: row.try_get::<Option<String>, _>("body")?.unwrap_or_default(),
+                body: row
+                    .try_get::<Option<String>, _>("body")?
+                    .unwrap_or_default(),
             }
         })
     }
 
     /// Stores the answer to replay.
-    pub async fn finish_idempotent(&self, terminal_id: &str, key: &str, status: u16, body: &str) -> Result<(), StoreError> {
+    pub async fn finish_idempotent(
+        &self,
+        terminal_id: &str,
+        key: &str,
+        status: u16,
+        body: &str,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE idempotency SET state = 'done', status_code = $1, body = $2 WHERE terminal_id = $3 AND request_key = $4",
         )
@@ -67,7 +81,11 @@ impl Db {
     }
 
     /// Forgets a key whose request failed on our side, so the terminal's retry runs again.
-    pub async fn release_idempotency_key(&self, terminal_id: &str, key: &str) -> Result<(), StoreError> {
+    pub async fn release_idempotency_key(
+        &self,
+        terminal_id: &str,
+        key: &str,
+    ) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM idempotency WHERE terminal_id = $1 AND request_key = $2 AND state = 'pending'")
             .bind(terminal_id)
             .bind(key)

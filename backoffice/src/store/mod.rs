@@ -82,7 +82,11 @@ impl Db {
                 // The writer creates the file and switches it to WAL before readers open it.
                 write.execute("SELECT 1").await?;
                 let read = pool(4).connect_with(options).await?;
-                Self { backend, read, write }
+                Self {
+                    backend,
+                    read,
+                    write,
+                }
             }
             Backend::Postgres => {
                 let pool = AnyPoolOptions::new()

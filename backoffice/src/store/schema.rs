@@ -2,7 +2,11 @@
 //! `%ID%` becomes each backend's auto-increment primary key.
 
 /// Migrations in order; each runs once, recorded in `schema_migrations`.
-pub const MIGRATIONS: &[(&str, &str)] = &[("0001_initial", INITIAL), ("0002_console", CONSOLE), ("0003_service_day_index", SERVICE_DAY_INDEX)];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_initial", INITIAL),
+    ("0002_console", CONSOLE),
+    ("0003_service_day_index", SERVICE_DAY_INDEX),
+];
 
 const INITIAL: &str = r#"
 CREATE TABLE offices (

@@ -8,7 +8,9 @@ use sqlx::any::AnyRow;
 use super::{Db, StoreError};
 
 /// What a staff member may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Staff,
@@ -72,7 +74,10 @@ pub fn token_hash(token: &str) -> String {
 }
 
 impl Db {
-    pub async fn staff_by_username(&self, username: &str) -> Result<Option<StaffMember>, StoreError> {
+    pub async fn staff_by_username(
+        &self,
+        username: &str,
+    ) -> Result<Option<StaffMember>, StoreError> {
         sqlx::query("SELECT * FROM staff WHERE username = $1")
             .bind(username)
             .fetch_optional(self.read())
@@ -96,7 +101,13 @@ impl Db {
         Ok(())
     }
 
-    pub async fn create_session(&self, staff_id: i64, token: &str, csrf: &str, expires_at: i64) -> Result<(), StoreError> {
+    pub async fn create_session(
+        &self,
+        staff_id: i64,
+        token: &str,
+        csrf: &str,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
         sqlx::query("INSERT INTO staff_sessions (token_hash, staff_id, csrf_token, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(token_hash(token))
             .bind(staff_id)
@@ -126,7 +137,11 @@ impl Db {
         .transpose()
     }
 
-    pub async fn set_session_counter(&self, token: &str, counter_id: &str) -> Result<(), StoreError> {
+    pub async fn set_session_counter(
+        &self,
+        token: &str,
+        counter_id: &str,
+    ) -> Result<(), StoreError> {
         sqlx::query("UPDATE staff_sessions SET counter_id = $1 WHERE token_hash = $2")
             .bind(counter_id)
             .bind(token_hash(token))

@@ -49,7 +49,10 @@ fn terminal_from(row: &AnyRow) -> Result<Terminal, StoreError> {
 }
 
 impl Db {
-    pub async fn terminal_by_fingerprint(&self, fingerprint: &str) -> Result<Option<Terminal>, StoreError> {
+    pub async fn terminal_by_fingerprint(
+        &self,
+        fingerprint: &str,
+    ) -> Result<Option<Terminal>, StoreError> {
         sqlx::query("SELECT * FROM terminals WHERE cert_fingerprint = $1")
             .bind(fingerprint)
             .fetch_optional(self.read())
@@ -60,21 +63,30 @@ impl Db {
     }
 
     pub async fn terminals(&self, office_id: Option<&str>) -> Result<Vec<Terminal>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM terminals WHERE ($1 = '' OR office_id = $1) ORDER BY name")
-            .bind(office_id.unwrap_or(""))
-            .fetch_all(self.read())
-            .await?;
+        let rows =
+            sqlx::query("SELECT * FROM terminals WHERE ($1 = '' OR office_id = $1) ORDER BY name")
+                .bind(office_id.unwrap_or(""))
+                .fetch_all(self.read())
+                .await?;
         rows.iter().map(terminal_from).collect()
     }
 
-    pub async fn insert_terminal(&self, id: &str, office_id: &str, name: &str, fingerprint: &str) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO terminals (id, office_id, name, cert_fingerprint) VALUES ($1, $2, $3, $4)")
-            .bind(id)
-            .bind(office_id)
-            .bind(name)
-            .bind(fingerprint)
-            .execute(self.write())
-            .await?;
+    pub async fn insert_terminal(
+        &self,
+        id: &str,
+        office_id: &str,
+        name: &str,
+        fingerprint: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO terminals (id, office_id, name, cert_fingerprint) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(office_id)
+        .bind(name)
+        .bind(fingerprint)
+        .execute(self.write())
+        .await?;
         Ok(())
     }
 
@@ -109,7 +121,9 @@ impl Db {
         count: u32,
     ) -> Result<Option<(u32, u32)>, StoreError> {
         let mut tx = self.write().begin().await?;
-        let Some((first, last)) = tickets::reserve_block(&mut tx, office_id, day, prefix, count, (1, 999)).await? else {
+        let Some((first, last)) =
+            tickets::reserve_block(&mut tx, office_id, day, prefix, count, (1, 999)).await?
+        else {
             return Ok(None);
         };
         sqlx::query(
@@ -127,7 +141,13 @@ impl Db {
     }
 
     /// Whether `number` lies in a block reserved for this terminal on `day`.
-    pub async fn owns_offline_number(&self, terminal_id: &str, day: &str, prefix: char, number: u32) -> Result<bool, StoreError> {
+    pub async fn owns_offline_number(
+        &self,
+        terminal_id: &str,
+        day: &str,
+        prefix: char,
+        number: u32,
+    ) -> Result<bool, StoreError> {
         let found: Option<(i64,)> = sqlx::query_as(
             "SELECT id FROM offline_blocks WHERE terminal_id = $1 AND day = $2 AND prefix = $3 \
              AND first_number <= $4 AND last_number >= $4",

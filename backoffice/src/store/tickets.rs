@@ -60,6 +60,15 @@ fn ticket_from(row: &AnyRow) -> Result<TicketRow, StoreError> {
     })
 }
 
+/// The fields that decide a ticket's place in the queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueueKey {
+    pub id: i64,
+    pub status: TicketStatus,
+    pub appointment_at: Option<i64>,
+    pub queued_at: i64,
+}
+
 /// Where a new ticket's number comes from.
 #[derive(Debug, Clone, Copy)]
 pub enum Numbering {
@@ -120,25 +129,37 @@ impl Db {
     pub async fn issue_ticket(&self, t: &NewTicket<'_>) -> Result<Issued, IssueError> {
         let mut tx = self.write().begin().await?;
         if let (Some(terminal), Some(key)) = (t.terminal_id, t.request_key) {
-            let existing = sqlx::query("SELECT * FROM tickets WHERE terminal_id = $1 AND request_key = $2")
-                .bind(terminal)
-                .bind(key)
-                .fetch_optional(&mut *tx)
-                .await?;
+            let existing =
+                sqlx::query("SELECT * FROM tickets WHERE terminal_id = $1 AND request_key = $2")
+                    .bind(terminal)
+                    .bind(key)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             if let Some(row) = existing {
-                return Ok(Issued { ticket: ticket_from(&row)?, replayed: true });
+                return Ok(Issued {
+                    ticket: ticket_from(&row)?,
+                    replayed: true,
+                });
             }
         }
         let (prefix, attempts) = match t.numbering {
-            Numbering::Next { prefix, first, last } => (prefix, last.saturating_sub(first) + 1),
+            Numbering::Next {
+                prefix,
+                first,
+                last,
+            } => (prefix, last.saturating_sub(first) + 1),
             Numbering::Fixed { prefix, .. } => (prefix, 1),
         };
         for attempt in 0..attempts {
             let number = match t.numbering {
-                Numbering::Next { first, last, .. } => next_number(&mut tx, t, prefix, first, last).await?,
+                Numbering::Next { first, last, .. } => {
+                    next_number(&mut tx, t, prefix, first, last).await?
+                }
                 Numbering::Fixed { number, .. } => number,
             };
-            if attempt == 0 && let Some(quota) = t.quota {
+            if attempt == 0
+                && let Some(quota) = t.quota
+            {
                 let (issued,): (i64,) = sqlx::query_as(
                     "SELECT COUNT(*) FROM tickets WHERE office_id = $1 AND day = $2 AND service_id = $3 AND origin <> 'appointment'",
                 )
@@ -178,19 +199,34 @@ impl Db {
             .await?;
             let Some(row) = inserted else { continue };
             let ticket = ticket_from(&row)?;
-            insert_event(&mut tx, ticket.id, t.now, None, TicketStatus::Waiting, "issue", "terminal", None).await?;
+            insert_event(
+                &mut tx,
+                ticket.id,
+                t.now,
+                None,
+                TicketStatus::Waiting,
+                "issue",
+                "terminal",
+                None,
+            )
+            .await?;
             if let Some((appointment_id, _)) = t.appointment {
-                let linked = sqlx::query("UPDATE appointments SET ticket_id = $1 WHERE id = $2 AND ticket_id IS NULL")
-                    .bind(ticket.id)
-                    .bind(appointment_id)
-                    .execute(&mut *tx)
-                    .await?;
+                let linked = sqlx::query(
+                    "UPDATE appointments SET ticket_id = $1 WHERE id = $2 AND ticket_id IS NULL",
+                )
+                .bind(ticket.id)
+                .bind(appointment_id)
+                .execute(&mut *tx)
+                .await?;
                 if linked.rows_affected() != 1 {
                     return Err(IssueError::AlreadyCheckedIn);
                 }
             }
             tx.commit().await?;
-            return Ok(Issued { ticket, replayed: false });
+            return Ok(Issued {
+                ticket,
+                replayed: false,
+            });
         }
         Err(IssueError::NumbersExhausted)
     }
@@ -216,12 +252,18 @@ impl Db {
     }
 
     /// Every ticket of an office's day, live or not, in queue order.
-    pub async fn tickets_of_day(&self, office_id: &str, day: &str) -> Result<Vec<TicketRow>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM tickets WHERE office_id = $1 AND day = $2 ORDER BY queued_at, id")
-            .bind(office_id)
-            .bind(day)
-            .fetch_all(self.read())
-            .await?;
+    pub async fn tickets_of_day(
+        &self,
+        office_id: &str,
+        day: &str,
+    ) -> Result<Vec<TicketRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT * FROM tickets WHERE office_id = $1 AND day = $2 ORDER BY queued_at, id",
+        )
+        .bind(office_id)
+        .bind(day)
+        .fetch_all(self.read())
+        .await?;
         rows.iter().map(ticket_from).collect()
     }
 
@@ -238,7 +280,9 @@ impl Db {
         forward_to: Option<&str>,
         now: i64,
     ) -> Result<Option<TicketRow>, StoreError> {
-        let calls = u32::from(matches!(action, Action::Call | Action::Recall) && to == TicketStatus::Called);
+        let calls = u32::from(
+            matches!(action, Action::Call | Action::Recall) && to == TicketStatus::Called,
+        );
         let mut tx = self.write().begin().await?;
         let updated = sqlx::query(
             "UPDATE tickets SET status = $1, live = $2, call_count = call_count + $3, \
@@ -260,8 +304,21 @@ impl Db {
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = updated else { return Ok(None) };
-        let action_name = serde_json::to_value(action)?.as_str().unwrap_or("action").to_owned();
-        insert_event(&mut tx, ticket.id, now, Some(ticket.status), to, &action_name, actor, counter_id).await?;
+        let action_name = serde_json::to_value(action)?
+            .as_str()
+            .unwrap_or("action")
+            .to_owned();
+        insert_event(
+            &mut tx,
+            ticket.id,
+            now,
+            Some(ticket.status),
+            to,
+            &action_name,
+            actor,
+            counter_id,
+        )
+        .await?;
         tx.commit().await?;
         Ok(Some(ticket_from(&row)?))
     }
@@ -348,7 +405,11 @@ async fn insert_event(
 
 impl Db {
     /// Walk-in (and offline) tickets issued today per service, for quotas.
-    pub async fn walk_in_counts(&self, office_id: &str, day: &str) -> Result<std::collections::HashMap<String, u32>, StoreError> {
+    pub async fn walk_in_counts(
+        &self,
+        office_id: &str,
+        day: &str,
+    ) -> Result<std::collections::HashMap<String, u32>, StoreError> {
         let rows: Vec<(String, i64)> = sqlx::query_as(
             "SELECT service_id, COUNT(*) FROM tickets WHERE office_id = $1 AND day = $2 AND origin <> 'appointment' GROUP BY service_id",
         )
@@ -360,7 +421,12 @@ impl Db {
     }
 
     /// Walk-in (and offline) tickets issued today for one service.
-    pub async fn walk_ins_of_service(&self, office_id: &str, day: &str, service_id: &str) -> Result<u32, StoreError> {
+    pub async fn walk_ins_of_service(
+        &self,
+        office_id: &str,
+        day: &str,
+        service_id: &str,
+    ) -> Result<u32, StoreError> {
         let (n,): (i64,) = sqlx::query_as(
             "SELECT COUNT(*) FROM tickets WHERE office_id = $1 AND day = $2 AND service_id = $3 AND origin <> 'appointment'",
         )
@@ -372,8 +438,35 @@ impl Db {
         Ok(n as u32)
     }
 
+    /// The queue keys of an office's live tickets (much cheaper than whole rows).
+    pub async fn live_keys(&self, office_id: &str, day: &str) -> Result<Vec<QueueKey>, StoreError> {
+        let rows: Vec<(i64, String, Option<i64>, i64)> = sqlx::query_as(
+            "SELECT id, status, appointment_at, queued_at FROM tickets WHERE office_id = $1 AND day = $2 AND live = 1",
+        )
+        .bind(office_id)
+        .bind(day)
+        .fetch_all(self.read())
+        .await?;
+        rows.into_iter()
+            .map(|(id, status, appointment_at, queued_at)| {
+                let status = TicketStatus::parse(&status)
+                    .ok_or_else(|| StoreError::Corrupt(status.clone()))?;
+                Ok(QueueKey {
+                    id,
+                    status,
+                    appointment_at,
+                    queued_at,
+                })
+            })
+            .collect()
+    }
+
     /// Live tickets of an office's day (waiting, called, in service, parked, forwarded).
-    pub async fn live_tickets(&self, office_id: &str, day: &str) -> Result<Vec<TicketRow>, StoreError> {
+    pub async fn live_tickets(
+        &self,
+        office_id: &str,
+        day: &str,
+    ) -> Result<Vec<TicketRow>, StoreError> {
         let rows = sqlx::query("SELECT * FROM tickets WHERE office_id = $1 AND day = $2 AND live = 1 ORDER BY queued_at, id")
             .bind(office_id)
             .bind(day)

@@ -45,15 +45,24 @@ impl Harness {
     /// A fresh database on the test PostgreSQL server, or `None` (with a note) without one.
     pub async fn postgres() -> Option<Self> {
         let Ok(admin_url) = std::env::var("BT_TEST_POSTGRES_URL") else {
-            eprintln!("BT_TEST_POSTGRES_URL is not set: PostgreSQL variant not run (scripts/test sets it)");
+            eprintln!(
+                "BT_TEST_POSTGRES_URL is not set: PostgreSQL variant not run (scripts/test sets it)"
+            );
             return None;
         };
         sqlx::any::install_default_drivers();
         let name = format!("bt_{}", hex::encode(rand::random::<[u8; 6]>()));
-        let admin = sqlx::AnyPool::connect(&admin_url).await.expect("connect to BT_TEST_POSTGRES_URL");
-        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.unwrap();
+        let admin = sqlx::AnyPool::connect(&admin_url)
+            .await
+            .expect("connect to BT_TEST_POSTGRES_URL");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&admin)
+            .await
+            .unwrap();
         admin.close().await;
-        let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(b, _)| b);
+        let base = admin_url
+            .rsplit_once('/')
+            .map_or(admin_url.as_str(), |(b, _)| b);
         let db = Db::open(&format!("{base}/{name}")).await.unwrap();
         Some(Self::with(db, tempfile::tempdir().unwrap()).await)
     }
@@ -61,9 +70,23 @@ impl Harness {
     async fn with(db: Db, dir: TempDir) -> Self {
         let pki = server::ensure_dev_pki(&dir.path().join("tls")).unwrap();
         demo::seed(&db, &pki.terminal_fingerprint).await.unwrap();
-        let appointments = demo::ensure_appointments(&db, jiff::Timestamp::now()).await.unwrap();
-        let server = server::start("127.0.0.1:0".parse().unwrap(), db, &pki.server, Settings::default()).await.unwrap();
-        Self { server, pki, appointments, _dir: dir }
+        let appointments = demo::ensure_appointments(&db, jiff::Timestamp::now())
+            .await
+            .unwrap();
+        let server = server::start(
+            "127.0.0.1:0".parse().unwrap(),
+            db,
+            &pki.server,
+            Settings::default(),
+        )
+        .await
+        .unwrap();
+        Self {
+            server,
+            pki,
+            appointments,
+            _dir: dir,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -76,7 +99,11 @@ impl Harness {
 
     /// A client that trusts the deployment CA and presents no certificate.
     pub fn anonymous(&self) -> Client {
-        Client::builder().tls_certs_only([self.ca()]).cookie_store(true).build().unwrap()
+        Client::builder()
+            .tls_certs_only([self.ca()])
+            .cookie_store(true)
+            .build()
+            .unwrap()
     }
 
     /// The demo terminal's client.
@@ -92,11 +119,19 @@ impl Harness {
 
     /// POSTs as the terminal with a fresh idempotency key.
     pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        self.post_keyed(path, body, &uuid::Uuid::new_v4().to_string()).await
+        self.post_keyed(path, body, &uuid::Uuid::new_v4().to_string())
+            .await
     }
 
     pub async fn post_keyed(&self, path: &str, body: Value, key: &str) -> (StatusCode, Value) {
-        let r = self.terminal().post(self.url(path)).header("idempotency-key", key).json(&body).send().await.unwrap();
+        let r = self
+            .terminal()
+            .post(self.url(path))
+            .header("idempotency-key", key)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         let status = r.status();
         (status, r.json().await.unwrap_or(Value::Null))
     }
@@ -129,7 +164,11 @@ impl Harness {
             .unwrap();
         assert_eq!(r.status(), StatusCode::OK, "login of {user}");
         let me: Value = r.json().await.unwrap();
-        Staff { client, csrf: me["csrf_token"].as_str().unwrap().to_owned(), base: self.url("") }
+        Staff {
+            client,
+            csrf: me["csrf_token"].as_str().unwrap().to_owned(),
+            base: self.url(""),
+        }
     }
 }
 
@@ -155,7 +194,12 @@ impl Staff {
     }
 
     pub async fn get(&self, path: &str) -> (StatusCode, Value) {
-        let r = self.client.get(format!("{}{path}", self.base)).send().await.unwrap();
+        let r = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
         let status = r.status();
         (status, r.json().await.unwrap_or(Value::Null))
     }

@@ -14,12 +14,32 @@ const RANGE: (u32, u32) = (1, 5);
 
 async fn small_range_db() -> (Db, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(&format!("sqlite://{}?mode=rwc", dir.path().join("n.db").display())).await.unwrap();
+    let db = Db::open(&format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("n.db").display()
+    ))
+    .await
+    .unwrap();
     backoffice::demo::seed(&db, "fp").await.unwrap();
-    let group = ServiceGroup { id: "x".into(), office_id: "sb-mitte".into(), prefix: 'X', names: Texts::de("X"), first_number: RANGE.0, last_number: RANGE.1 };
+    let group = ServiceGroup {
+        id: "x".into(),
+        office_id: "sb-mitte".into(),
+        prefix: 'X',
+        names: Texts::de("X"),
+        first_number: RANGE.0,
+        last_number: RANGE.1,
+    };
     db.insert_group(&group, 99).await.unwrap();
     let rules = db.service("fundsache").await.unwrap().unwrap().rules;
-    let service = Service { id: "x1".into(), office_id: "sb-mitte".into(), group_id: "x".into(), names: Texts::de("X1"), waiting_area: Texts::de("-"), average_minutes: 5, rules };
+    let service = Service {
+        id: "x1".into(),
+        office_id: "sb-mitte".into(),
+        group_id: "x".into(),
+        names: Texts::de("X1"),
+        waiting_area: Texts::de("-"),
+        average_minutes: 5,
+        rules,
+    };
     db.insert_service(&service, 0).await.unwrap();
     (db, dir)
 }
@@ -30,7 +50,11 @@ async fn issue(db: &Db, day: &str) -> Result<TicketRow, IssueError> {
         day,
         service_id: "x1",
         origin: Origin::WalkIn,
-        numbering: Numbering::Next { prefix: 'X', first: RANGE.0, last: RANGE.1 },
+        numbering: Numbering::Next {
+            prefix: 'X',
+            first: RANGE.0,
+            last: RANGE.1,
+        },
         appointment: None,
         terminal_id: None,
         request_key: None,
@@ -43,8 +67,31 @@ async fn issue(db: &Db, day: &str) -> Result<TicketRow, IssueError> {
 }
 
 async fn finish(db: &Db, t: &TicketRow) {
-    let called = db.transition(t, Action::Call, TicketStatus::Called, "test", Some("platz-1"), None, 1).await.unwrap().unwrap();
-    db.transition(&called, Action::Finish, TicketStatus::Finished, "test", None, None, 2).await.unwrap().unwrap();
+    let called = db
+        .transition(
+            t,
+            Action::Call,
+            TicketStatus::Called,
+            "test",
+            Some("platz-1"),
+            None,
+            1,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    db.transition(
+        &called,
+        Action::Finish,
+        TicketStatus::Finished,
+        "test",
+        None,
+        None,
+        2,
+    )
+    .await
+    .unwrap()
+    .unwrap();
 }
 
 #[tokio::test]
@@ -54,11 +101,28 @@ async fn numbers_wrap_around_skipping_live_ones() {
     for _ in 0..5 {
         issued.push(issue(&db, "2026-11-26").await.unwrap());
     }
-    assert_eq!(issued.iter().map(|t| t.display_number.as_str()).collect::<Vec<_>>(), ["X001", "X002", "X003", "X004", "X005"]);
-    assert!(matches!(issue(&db, "2026-11-26").await, Err(IssueError::NumbersExhausted)));
+    assert_eq!(
+        issued
+            .iter()
+            .map(|t| t.display_number.as_str())
+            .collect::<Vec<_>>(),
+        ["X001", "X002", "X003", "X004", "X005"]
+    );
+    assert!(matches!(
+        issue(&db, "2026-11-26").await,
+        Err(IssueError::NumbersExhausted)
+    ));
     finish(&db, &issued[2]).await;
-    assert_eq!(issue(&db, "2026-11-26").await.unwrap().display_number, "X003", "the freed number comes back");
-    assert_eq!(issue(&db, "2026-11-27").await.unwrap().display_number, "X001", "numbers start anew each day");
+    assert_eq!(
+        issue(&db, "2026-11-26").await.unwrap().display_number,
+        "X003",
+        "the freed number comes back"
+    );
+    assert_eq!(
+        issue(&db, "2026-11-27").await.unwrap().display_number,
+        "X001",
+        "numbers start anew each day"
+    );
 }
 
 static DAY: AtomicUsize = AtomicUsize::new(0);

@@ -7,7 +7,8 @@ use serde_json::json;
 use crate::harness::Harness;
 
 async fn walk_in(h: &Harness, service: &str) -> (StatusCode, serde_json::Value) {
-    h.post("/api/v1/terminal/walk-in", json!({ "service_id": service })).await
+    h.post("/api/v1/terminal/walk-in", json!({ "service_id": service }))
+        .await
 }
 
 async fn set_rules(h: &Harness, service: &str, change: impl FnOnce(&mut ServiceRules)) {
@@ -27,14 +28,25 @@ pub async fn numbers_count_up_per_group_with_wait_estimates(h: &Harness) {
     assert_eq!(second["ticket"]["people_ahead"], 1);
     let (_, other) = walk_in(h, "anmeldung").await;
     assert_eq!(other["ticket"]["display_number"], "B001");
-    assert_eq!(other["ticket"]["service_name"]["ar"], "تسجيل العنوان أو تغييره");
+    assert_eq!(
+        other["ticket"]["service_name"]["ar"],
+        "تسجيل العنوان أو تغييره"
+    );
     // Everyone further back waits at least as long as those ahead, and ranges are ranges.
     let waits: Vec<(u64, u64)> = [&first, &second, &other]
         .iter()
-        .map(|t| (t["ticket"]["wait_minutes"][0].as_u64().unwrap(), t["ticket"]["wait_minutes"][1].as_u64().unwrap()))
+        .map(|t| {
+            (
+                t["ticket"]["wait_minutes"][0].as_u64().unwrap(),
+                t["ticket"]["wait_minutes"][1].as_u64().unwrap(),
+            )
+        })
         .collect();
     for pair in waits.windows(2) {
-        assert!(pair[0].1 <= pair[1].1 && pair[0].0 <= pair[1].0, "{waits:?}");
+        assert!(
+            pair[0].1 <= pair[1].1 && pair[0].0 <= pair[1].0,
+            "{waits:?}"
+        );
     }
     assert!(waits.iter().all(|(low, high)| low <= high), "{waits:?}");
     assert_eq!(other["ticket"]["people_ahead"], 2);
@@ -50,18 +62,29 @@ pub async fn quota_and_closures_are_explained(h: &Harness) {
 
     set_rules(h, "beglaubigung", |r| r.closed_today = true).await;
     let (status, err) = walk_in(h, "beglaubigung").await;
-    assert_eq!((status, err["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("service_closed")));
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("service_closed"))
+    );
     assert_eq!(err["error"]["details"]["reason"], "closed_today");
 
     let (_, services) = h.get("/api/v1/terminal/services").await;
-    let all: Vec<_> = services["groups"].as_array().unwrap().iter().flat_map(|g| g["services"].as_array().unwrap().clone()).collect();
+    let all: Vec<_> = services["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["services"].as_array().unwrap().clone())
+        .collect();
     let state = |id: &str| all.iter().find(|s| s["id"] == id).unwrap()["state"].clone();
     assert_eq!(state("fuehrungszeugnis"), "quota_exhausted");
     assert_eq!(state("beglaubigung"), "closed");
     assert_eq!(state("personalausweis"), "open");
 
     let (status, err) = walk_in(h, "dw-anmeldung").await;
-    assert_eq!((status, err["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("unknown_service")));
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("unknown_service"))
+    );
 }
 
 pub async fn concurrent_walk_ins_never_share_a_number(h: &Harness) {
@@ -79,7 +102,10 @@ pub async fn concurrent_walk_ins_never_share_a_number(h: &Harness) {
                     .await
                     .unwrap();
                 assert_eq!(r.status(), StatusCode::CREATED);
-                r.json::<serde_json::Value>().await.unwrap()["ticket"]["display_number"].as_str().unwrap().to_owned()
+                r.json::<serde_json::Value>().await.unwrap()["ticket"]["display_number"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
             })
         })
         .collect();
