@@ -46,6 +46,21 @@ pub async fn visitor_ticket(
     } else {
         None
     };
+    // Keep the estimate the visitor was first given, for the accuracy statistics.
+    if let (None, Some((_, low, high)), false) =
+        (ticket.estimate_low, place, ticket.origin == Origin::Offline)
+    {
+        let db = state.db.clone();
+        let id = ticket.id;
+        tokio::spawn(async move {
+            if let Err(error) = db
+                .record_estimate(id, i64::from(low), i64::from(high))
+                .await
+            {
+                tracing::warn!(%error, "could not store the wait estimate");
+            }
+        });
+    }
     let counter = match &ticket.counter_id {
         Some(id) => state
             .db

@@ -420,6 +420,17 @@ impl Db {
         Ok(rows.into_iter().map(|(s, n)| (s, n as u32)).collect())
     }
 
+    /// Stores the wait estimate first given for a ticket (later calls change nothing).
+    pub async fn record_estimate(&self, id: i64, low: i64, high: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE tickets SET estimate_low = $1, estimate_high = $2 WHERE id = $3 AND estimate_low IS NULL")
+            .bind(low)
+            .bind(high)
+            .bind(id)
+            .execute(self.write())
+            .await?;
+        Ok(())
+    }
+
     /// Walk-in (and offline) tickets issued today for one service.
     pub async fn walk_ins_of_service(
         &self,

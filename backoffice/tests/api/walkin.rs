@@ -50,6 +50,23 @@ pub async fn numbers_count_up_per_group_with_wait_estimates(h: &Harness) {
     }
     assert!(waits.iter().all(|(low, high)| low <= high), "{waits:?}");
     assert_eq!(other["ticket"]["people_ahead"], 2);
+
+    // The estimate given is kept with the ticket, for the accuracy statistics.
+    let db = &h.server.state.db;
+    let office = db.office(backoffice::demo::OFFICE).await.unwrap().unwrap();
+    let day = backoffice::queue::office_day(&office, jiff::Timestamp::now());
+    let given = (waits[2].0 as i64, waits[2].1 as i64);
+    let mut stored = None;
+    for _ in 0..50 {
+        let tickets = db.tickets_of_day(&office.id, &day).await.unwrap();
+        let t = tickets.iter().find(|t| t.display_number == "B001").unwrap();
+        stored = t.estimate_low.zip(t.estimate_high);
+        if stored.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(stored, Some(given));
 }
 
 pub async fn quota_and_closures_are_explained(h: &Harness) {
