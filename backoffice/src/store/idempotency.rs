@@ -5,6 +5,9 @@ use sqlx::Row;
 
 use super::{Db, StoreError, now_ms};
 
+/// A key still pending after this long belongs to a request that died with the process.
+const ABANDONED_AFTER_MS: i64 = 30_000;
+
 /// What the store knows about a key before the request runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Claim {
@@ -32,9 +35,8 @@ impl Db {
         .bind(terminal_id)
         .bind(key)
         .bind(request_hash)
-        .bind(now_ms())
-        .execute(self.write())
-        .await?;
+        .bind(now_ms());
+        let inserted = self.execute_relaxed(inserted).await?;
         if inserted.rows_affected() == 1 {
             return Ok(Claim::Fresh);
         }
@@ -46,8 +48,25 @@ impl Db {
                 .await?;
         let hash: String = row.try_get("request_hash")?;
         let state: String = row.try_get("state")?;
+        let created_at: i64 = row.try_get("created_at")?;
         Ok(if hash != request_hash {
             Claim::Mismatch
+        } else if state == "pending" && created_at < now_ms() - ABANDONED_AFTER_MS {
+            // The first attempt died with the process (its answer was never stored): run it
+            // again; whatever it created is found again by the same key.
+            let retake = sqlx::query(
+                "UPDATE idempotency SET created_at = $1 WHERE terminal_id = $2 AND request_key = $3 \
+                 AND state = 'pending' AND created_at = $4",
+            )
+            .bind(now_ms())
+            .bind(terminal_id)
+            .bind(key)
+            .bind(created_at);
+            if self.execute_relaxed(retake).await?.rows_affected() == 1 {
+                Claim::Fresh
+            } else {
+                Claim::InFlight
+            }
         } else if state == "pending" {
             Claim::InFlight
         } else {
@@ -68,15 +87,14 @@ impl Db {
         status: u16,
         body: &str,
     ) -> Result<(), StoreError> {
-        sqlx::query(
+        let query = sqlx::query(
             "UPDATE idempotency SET state = 'done', status_code = $1, body = $2 WHERE terminal_id = $3 AND request_key = $4",
         )
         .bind(i64::from(status))
         .bind(body)
         .bind(terminal_id)
-        .bind(key)
-        .execute(self.write())
-        .await?;
+        .bind(key);
+        self.execute_relaxed(query).await?;
         Ok(())
     }
 

@@ -135,7 +135,35 @@ pub async fn concurrent_walk_ins_never_share_a_number(h: &Harness) {
     assert_eq!(numbers, expected);
 }
 
+pub async fn a_request_that_died_midway_is_not_issued_twice(h: &Harness) {
+    let body = json!({ "service_id": "abholung" });
+    let (status, first) = h
+        .post_keyed("/api/v1/terminal/walk-in", body.clone(), "died-midway-1")
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    // As if the process had died after issuing the ticket but before storing the answer.
+    let forget = "UPDATE idempotency SET state = 'pending', status_code = NULL, body = NULL, created_at = 0 WHERE request_key = 'died-midway-1'";
+    sqlx::query(forget)
+        .execute(h.server.state.db.write())
+        .await
+        .unwrap();
+    let (status, again) = h
+        .post_keyed("/api/v1/terminal/walk-in", body, "died-midway-1")
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{again}");
+    assert_eq!(
+        again["ticket"]["display_number"],
+        first["ticket"]["display_number"]
+    );
+    let (_, next) = walk_in(h, "abholung").await;
+    assert_eq!(
+        next["ticket"]["display_number"], "A002",
+        "no second ticket was made"
+    );
+}
+
 crate::both_backends!(
+    a_request_that_died_midway_is_not_issued_twice,
     numbers_count_up_per_group_with_wait_estimates,
     quota_and_closures_are_explained,
     concurrent_walk_ins_never_share_a_number,
