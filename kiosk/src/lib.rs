@@ -8,4 +8,5 @@ pub mod flow;
 pub mod format;
 pub mod offline;
 pub mod printing;
+pub mod speech;
 pub mod ui;

@@ -35,6 +35,7 @@ pub struct App {
     office_name: String,
     demo: Vec<DemoBooking>,
     applied_lang: Cell<Option<Lang>>,
+    speaker: RefCell<crate::speech::Speaker>,
 }
 
 impl App {
@@ -54,6 +55,7 @@ impl App {
             office_name,
             demo,
             applied_lang: Cell::new(None),
+            speaker: RefCell::new(crate::speech::Speaker::default()),
         });
         wire(&app);
         app.render();
@@ -88,6 +90,18 @@ impl App {
             self.controller.send(command);
         }
         self.render();
+        self.speak();
+    }
+
+    /// Reads the screen aloud when spoken guidance is on.
+    fn speak(&self) {
+        let prefs = self.flow.borrow().prefs();
+        let mut speaker = self.speaker.borrow_mut();
+        if prefs.speech {
+            speaker.say(&self.window.get_spoken(), prefs.lang);
+        } else {
+            speaker.stop();
+        }
     }
 }
 

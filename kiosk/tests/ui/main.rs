@@ -4,6 +4,7 @@
 
 mod fake;
 mod harness;
+mod help;
 mod offline;
 mod privacy;
 mod screens;

@@ -197,6 +197,10 @@ fn arabic_visit_mirrors_the_layout_and_shows_arabic_service_names() {
     assert_eq!(k.app.flow().prefs().lang, Lang::Ar);
     assert!(k.app.window().global::<layouts::Theme>().get_rtl());
     assert!(k.shows("خذ رقمًا"), "the start screen speaks Arabic");
+    assert!(
+        k.app.window().get_spoken().contains("أهلًا وسهلًا"),
+        "spoken guidance reads the Arabic texts"
+    );
     k.touch("خذ رقمًا");
     k.touch("طلب بطاقة هوية");
     assert!(matches!(
