@@ -26,6 +26,8 @@ struct OfficeModel {
     estimator: OurEstimator,
     last_staffing_sample: i64,
     cache: Option<Cached>,
+    /// A background recomputation started then (a stuck one is retried after 10 s).
+    refreshing_since: Option<i64>,
 }
 
 /// The last full estimate of an office.
@@ -115,6 +117,7 @@ impl Estimators {
                 tail,
                 step_minutes,
             });
+            m.refreshing_since = None;
         });
         estimates
     }
@@ -126,10 +129,22 @@ impl Estimators {
         now_ms: i64,
         waiting_in_order: &[i64],
     ) -> Option<HashMap<i64, (u32, u32, u32)>> {
+        self.cached_within(office_id, now_ms, waiting_in_order, RECOMPUTE_MS)
+    }
+
+    /// The office's last estimate if it is younger than `max_age_ms`, extended to tickets
+    /// issued since (each one behind the last, one average visit further).
+    pub fn cached_within(
+        &self,
+        office_id: &str,
+        now_ms: i64,
+        waiting_in_order: &[i64],
+        max_age_ms: i64,
+    ) -> Option<HashMap<i64, (u32, u32, u32)>> {
         self.with_office(office_id, |m| {
             m.cache
                 .as_ref()
-                .filter(|c| now_ms - c.at_ms < RECOMPUTE_MS)
+                .filter(|c| now_ms - c.at_ms < max_age_ms)
                 .map(|c| {
                     let mut out = HashMap::with_capacity(waiting_in_order.len());
                     let mut behind = 0.0;
@@ -143,6 +158,22 @@ impl Estimators {
                     }
                     out
                 })
+        })
+    }
+
+    /// Whether the caller should recompute the office's estimate in the background: `true`
+    /// once while it is due, until a new one is stored (or the attempt is 10 s old).
+    pub fn claim_refresh(&self, office_id: &str, now_ms: i64) -> bool {
+        self.with_office(office_id, |m| {
+            let due = m
+                .cache
+                .as_ref()
+                .is_none_or(|c| now_ms - c.at_ms >= RECOMPUTE_MS);
+            let claimed = due && m.refreshing_since.is_none_or(|t| now_ms - t > 10_000);
+            if claimed {
+                m.refreshing_since = Some(now_ms);
+            }
+            claimed
         })
     }
 
@@ -197,21 +228,23 @@ impl Estimators {
             time_of_day: Some(inputs.time_of_day),
         };
         let staffed = inputs.staffed_counters as usize;
-        self.with_office(inputs.office_id, |m| {
+        // The replay takes a while on a long queue: run it on a copy, outside the lock.
+        let estimator = self.with_office(inputs.office_id, |m| {
             if now - m.last_staffing_sample >= STAFFING_SAMPLE_SECS && staffed > 0 {
                 m.estimator.record_staffing(inputs.time_of_day, staffed);
                 m.last_staffing_sample = now;
             }
-            m.estimator
-                .estimate(&snapshot)
-                .into_iter()
-                .map(|e| {
-                    (
-                        e.ticket.0 as i64,
-                        (e.position as u32, e.low_minutes, e.high_minutes),
-                    )
-                })
-                .collect()
-        })
+            m.estimator.clone()
+        });
+        estimator
+            .estimate(&snapshot)
+            .into_iter()
+            .map(|e| {
+                (
+                    e.ticket.0 as i64,
+                    (e.position as u32, e.low_minutes, e.high_minutes),
+                )
+            })
+            .collect()
     }
 }

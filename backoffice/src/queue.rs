@@ -73,23 +73,35 @@ pub fn call_order<'a, T: Queued>(tickets: impl Iterator<Item = &'a T>, now_ms: i
     waiting.into_iter().map(|(_, t)| t).collect()
 }
 
+/// How old an office's estimate may be when handed out while a new one is computed.
+pub const STALE_ESTIMATE_MS: i64 = 10_000;
+
 /// People ahead and the wait range (minutes) of one waiting ticket; `None` when it is not
-/// waiting. Cheap while the office's estimate is fresh: only the queue's keys are read.
-pub async fn place_of(
+/// waiting. Cheap while the office's estimate is recent: only the queue's keys are read.
+/// A due recomputation runs in the background (`refresh`), so no request waits for it.
+pub async fn place_of<F>(
     db: &Db,
     estimators: &Estimators,
     office: &Office,
     services: &[Service],
     now: Timestamp,
     ticket_id: i64,
-) -> Result<Option<(u32, u32, u32)>, StoreError> {
+    refresh: F,
+) -> Result<Option<(u32, u32, u32)>, StoreError>
+where
+    F: FnOnce(),
+{
     let day = office_day(office, now);
+    let now_ms = now.as_millisecond();
     let keys = db.live_keys(&office.id, &day).await?;
-    let ids: Vec<i64> = call_order(keys.iter(), now.as_millisecond())
+    let ids: Vec<i64> = call_order(keys.iter(), now_ms)
         .iter()
         .map(|k| k.id)
         .collect();
-    if let Some(cached) = estimators.cached(&office.id, now.as_millisecond(), &ids) {
+    if let Some(cached) = estimators.cached_within(&office.id, now_ms, &ids, STALE_ESTIMATE_MS) {
+        if estimators.claim_refresh(&office.id, now_ms) {
+            refresh();
+        }
         return Ok(cached.get(&ticket_id).copied());
     }
     let snap = snapshot(db, estimators, office, services, now).await?;

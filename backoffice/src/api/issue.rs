@@ -41,6 +41,17 @@ pub async fn visitor_ticket(
             &services,
             state.clock.now(),
             ticket.id,
+            || {
+                let (state, office, services) = (state.clone(), office.clone(), services.clone());
+                tokio::spawn(async move {
+                    let now = state.clock.now();
+                    if let Err(error) =
+                        queue::snapshot(&state.db, &state.estimators, &office, &services, now).await
+                    {
+                        tracing::warn!(%error, "could not refresh the wait estimates");
+                    }
+                });
+            },
         )
         .await?
     } else {

@@ -36,7 +36,7 @@ impl Db {
         .bind(key)
         .bind(request_hash)
         .bind(now_ms());
-        let inserted = self.execute_relaxed(inserted).await?;
+        let inserted = inserted.execute(self.write()).await?;
         if inserted.rows_affected() == 1 {
             return Ok(Claim::Fresh);
         }
@@ -62,7 +62,7 @@ impl Db {
             .bind(terminal_id)
             .bind(key)
             .bind(created_at);
-            if self.execute_relaxed(retake).await?.rows_affected() == 1 {
+            if retake.execute(self.write()).await?.rows_affected() == 1 {
                 Claim::Fresh
             } else {
                 Claim::InFlight
@@ -94,7 +94,7 @@ impl Db {
         .bind(body)
         .bind(terminal_id)
         .bind(key);
-        self.execute_relaxed(query).await?;
+        query.execute(self.write()).await?;
         Ok(())
     }
 

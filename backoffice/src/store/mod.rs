@@ -155,37 +155,6 @@ impl Db {
     }
 }
 
-impl Db {
-    /// Runs a write without waiting for the disk. Only for records whose loss in a crash is
-    /// harmless: idempotency bookkeeping, where the ticket itself is written durably and
-    /// carries the request key, so a retry after a crash still finds it. Saves two of the
-    /// three disk flushes of a ticket request.
-    pub(crate) async fn execute_relaxed<'q>(
-        &self,
-        query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    ) -> Result<sqlx::any::AnyQueryResult, StoreError> {
-        match self.backend {
-            Backend::Sqlite => {
-                let mut conn = self.write.acquire().await?;
-                conn.execute("PRAGMA synchronous=NORMAL").await?;
-                let result = query.execute(&mut *conn).await;
-                if conn.execute("PRAGMA synchronous=FULL").await.is_err() {
-                    // Never hand a relaxed connection back to the pool.
-                    conn.detach();
-                }
-                Ok(result?)
-            }
-            Backend::Postgres => {
-                let mut tx = self.write.begin().await?;
-                tx.execute("SET LOCAL synchronous_commit = off").await?;
-                let result = query.execute(&mut *tx).await?;
-                tx.commit().await?;
-                Ok(result)
-            }
-        }
-    }
-}
-
 /// Milliseconds since the Unix epoch, how timestamps are stored.
 pub fn now_ms() -> i64 {
     jiff::Timestamp::now().as_millisecond()
