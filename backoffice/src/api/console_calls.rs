@@ -181,24 +181,7 @@ pub async fn ticket_events(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Result<SseStream, ApiError> {
-    let not_found = || {
-        ApiError::not_found(
-            "unknown_ticket",
-            "This ticket is unknown or from another day.",
-        )
-    };
-    if token.len() != 32 || !token.chars().all(|c| c.is_ascii_hexdigit()) {
-        return Err(not_found());
-    }
-    let ticket = state
-        .db
-        .ticket_by_token(&token)
-        .await?
-        .ok_or_else(not_found)?;
-    let office = office(&state, &ticket.office_id).await?;
-    if ticket.day != queue::office_day(&office, state.clock.now()) {
-        return Err(not_found());
-    }
+    let (_, office) = super::public::todays_ticket(&state, &token).await?;
     let slot = StreamSlot::take()?;
     Ok(office_stream(
         &state,
