@@ -112,6 +112,14 @@ async fn main() -> anyhow::Result<()> {
         "Back office on https://{}  (API description: /api/v1/openapi.json)",
         running.addr
     );
+    if args.demo {
+        println!("  staff console: https://{}/console", running.addr);
+        println!(
+            "  call display:  https://{}/display/{}",
+            running.addr,
+            backoffice::demo::OFFICE
+        );
+    }
     tokio::signal::ctrl_c()
         .await
         .context("waiting for Ctrl-C")?;
