@@ -74,6 +74,8 @@ struct Shared {
     tree: Mutex<Option<Arc<ServiceTree>>>,
     help: Mutex<bool>,
     online: Mutex<Option<bool>>,
+    /// The supervisor's lock message as last reported by the back office.
+    locked: Mutex<Option<String>>,
 }
 
 /// Starts the controller on its own thread with its own tokio runtime.
@@ -110,6 +112,7 @@ pub fn spawn(
                     tree: Mutex::new(None),
                     help: Mutex::new(false),
                     online: Mutex::new(None),
+                    locked: Mutex::new(None),
                 });
                 run(rx, shared).await;
             });
@@ -186,7 +189,19 @@ impl Shared {
         let result = self.backend.heartbeat(&heartbeat).await;
         self.observe(&result);
         match result {
-            Ok(()) => self.sync_offline().await,
+            Ok(locked) => {
+                // Lock and unlock reach the flow once each, not with every heartbeat.
+                let changed = {
+                    let mut current = lock(&self.locked);
+                    let changed = *current != locked;
+                    *current = locked.clone();
+                    changed
+                };
+                if changed {
+                    (self.sink)(Event::Locked(locked));
+                }
+                self.sync_offline().await
+            }
             Err(e) => tracing::warn!(error = %e, "heartbeat not delivered"),
         }
     }

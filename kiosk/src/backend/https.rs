@@ -226,7 +226,10 @@ impl BackOffice for HttpsBackOffice {
         })
     }
 
-    fn heartbeat<'a>(&'a self, beat: &'a Heartbeat) -> BoxFuture<'a, Result<(), ClientError>> {
+    fn heartbeat<'a>(
+        &'a self,
+        beat: &'a Heartbeat,
+    ) -> BoxFuture<'a, Result<Option<String>, ClientError>> {
         Box::pin(async move {
             let body =
                 serde_json::to_value(beat).map_err(|e| ClientError::BadAnswer(Box::new(e)))?;
@@ -236,7 +239,14 @@ impl BackOffice for HttpsBackOffice {
             if !status.is_success() {
                 return Err(rejected(status, &bytes));
             }
-            Ok(())
+            #[derive(serde::Deserialize)]
+            struct Answer {
+                #[serde(default)]
+                locked_message: Option<String>,
+            }
+            let answer: Answer =
+                serde_json::from_slice(&bytes).map_err(|e| ClientError::BadAnswer(Box::new(e)))?;
+            Ok(answer.locked_message)
         })
     }
 

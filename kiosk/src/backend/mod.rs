@@ -107,8 +107,12 @@ pub trait BackOffice: Send + Sync {
         &'a self,
         service_id: &'a str,
     ) -> BoxFuture<'a, Result<WalkInOutcome, ClientError>>;
-    /// Reports versions and device health.
-    fn heartbeat<'a>(&'a self, beat: &'a Heartbeat) -> BoxFuture<'a, Result<(), ClientError>>;
+    /// Reports versions and device health; answers with the supervisor's lock message while
+    /// the terminal is locked.
+    fn heartbeat<'a>(
+        &'a self,
+        beat: &'a Heartbeat,
+    ) -> BoxFuture<'a, Result<Option<String>, ClientError>>;
     /// Reserves `count` offline numbers for today.
     fn offline_block(&self, count: u32) -> BoxFuture<'_, Result<Block, ClientError>>;
     /// Files tickets issued offline; returns each number with `accepted`, `duplicate` or

@@ -159,9 +159,12 @@ impl BackOffice for Fake {
         })
     }
 
-    fn heartbeat<'a>(&'a self, beat: &'a Heartbeat) -> BoxFuture<'a, Result<(), ClientError>> {
+    fn heartbeat<'a>(
+        &'a self,
+        beat: &'a Heartbeat,
+    ) -> BoxFuture<'a, Result<Option<String>, ClientError>> {
         self.heartbeats.lock().unwrap().push(beat.clone());
-        Box::pin(async { Ok(()) })
+        Box::pin(async { Ok(None) })
     }
 
     fn offline_block(&self, _: u32) -> BoxFuture<'_, Result<Block, ClientError>> {

@@ -48,3 +48,47 @@ fn help_request_and_printer_health_reach_the_back_office() {
         !health(&bo).iter().any(|(d, _)| d == "help")
     });
 }
+
+/// Settles the kiosk until `done` holds for its screen.
+fn settle_until(k: &Kiosk, what: &str, done: impl Fn(&kiosk::flow::Screen) -> bool) {
+    let start = Instant::now();
+    loop {
+        k.settle();
+        if done(&k.screen()) {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn a_supervisors_lock_takes_the_terminal_out_of_service_and_back() {
+    use kiosk::flow::Screen;
+    let bo = RealBackOffice::start();
+    let k = Kiosk::with_config(bo.client(), None, Duration::from_millis(300));
+    let db = bo.db();
+    let lock = backoffice::store::console_desk::TerminalLock {
+        terminal_id: backoffice::demo::TERMINAL.into(),
+        message: "Wartung bis 10 Uhr".into(),
+        locked_at: 0,
+        locked_by: "leitung".into(),
+    };
+    bo.runtime.block_on(db.lock_terminal(&lock)).unwrap();
+    settle_until(
+        &k,
+        "the lock",
+        |s| matches!(s, Screen::OutOfService(m) if m == "Wartung bis 10 Uhr"),
+    );
+    assert!(
+        k.shows("Wartung bis 10 Uhr"),
+        "the supervisor's message is on screen"
+    );
+    bo.runtime
+        .block_on(db.unlock_terminal(backoffice::demo::TERMINAL))
+        .unwrap();
+    settle_until(&k, "the unlock", |s| matches!(s, Screen::Start));
+}
