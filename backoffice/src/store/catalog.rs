@@ -246,8 +246,3 @@ impl Db {
         Ok(())
     }
 }
-
-/// Serialises a value for a JSON column.
-pub fn to_json<T: Serialize>(value: &T) -> Result<String, StoreError> {
-    Ok(serde_json::to_string(value)?)
-}
