@@ -1,1 +1,1 @@
-//! Shared harness for the end-to-end tests in `tests/tests/`.
+//! End-to-end tests across crates live in `tests/tests/`; this library is empty.
