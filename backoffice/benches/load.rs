@@ -14,6 +14,9 @@ use backoffice::store::Db;
 use backoffice::store::appointments::{Appointment, code_hash};
 use backoffice::{demo, queue, server};
 use reqwest::{Certificate, Client, Identity};
+
+#[path = "../tests/common/test_db.rs"]
+mod test_db;
 use serde_json::json;
 
 struct Args {
@@ -47,26 +50,10 @@ fn args() -> Args {
 
 async fn open_db(backend: &str, dir: &std::path::Path) -> anyhow::Result<Db> {
     Ok(match backend {
-        "postgres" => {
-            let admin_url = std::env::var("BT_TEST_POSTGRES_URL")?;
-            sqlx::any::install_default_drivers();
-            let name = format!("bt_bench_{}", hex::encode(rand::random::<[u8; 4]>()));
-            let admin = sqlx::AnyPool::connect(&admin_url).await?;
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(&admin)
-                .await?;
-            let base = admin_url
-                .rsplit_once('/')
-                .map_or(admin_url.as_str(), |(b, _)| b);
-            Db::open(&format!("{base}/{name}")).await?
-        }
-        _ => {
-            Db::open(&format!(
-                "sqlite://{}?mode=rwc",
-                dir.join("bench.db").display()
-            ))
-            .await?
-        }
+        "postgres" => test_db::postgres().await.ok_or_else(|| {
+            anyhow::anyhow!("set BT_TEST_POSTGRES_URL (scripts/start-postgres prints one)")
+        })?,
+        _ => test_db::sqlite(dir).await,
     })
 }
 

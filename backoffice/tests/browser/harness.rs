@@ -6,6 +6,9 @@ use backoffice::api::Settings;
 use backoffice::demo;
 use backoffice::server::{self, DevPki, Running};
 use backoffice::store::Db;
+
+#[path = "../common/test_db.rs"]
+mod test_db;
 use reqwest::{Certificate, Client, Identity, StatusCode};
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -38,32 +41,12 @@ impl Office {
     /// The demo office on a fresh SQLite database.
     pub async fn start() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
-        Self::with(Db::open(&url).await.unwrap(), dir).await
+        Self::with(test_db::sqlite(dir.path()).await, dir).await
     }
 
     /// The demo office on a fresh database of the test PostgreSQL server, or `None` without one.
     pub async fn postgres() -> Option<Self> {
-        let Ok(admin_url) = std::env::var("BT_TEST_POSTGRES_URL") else {
-            eprintln!(
-                "BT_TEST_POSTGRES_URL is not set: PostgreSQL variant not run (scripts/test sets it)"
-            );
-            return None;
-        };
-        sqlx::any::install_default_drivers();
-        let name = format!("bt_{}", hex::encode(rand::random::<[u8; 6]>()));
-        let admin = sqlx::AnyPool::connect(&admin_url)
-            .await
-            .expect("connect to BT_TEST_POSTGRES_URL");
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&admin)
-            .await
-            .unwrap();
-        admin.close().await;
-        let base = admin_url
-            .rsplit_once('/')
-            .map_or(admin_url.as_str(), |(b, _)| b);
-        let db = Db::open(&format!("{base}/{name}")).await.unwrap();
+        let db = test_db::postgres().await?;
         Some(Self::with(db, tempfile::tempdir().unwrap()).await)
     }
 
