@@ -1,9 +1,13 @@
 //! Card readers against a real pcscd with the vsmartcard-vpcd virtual reader (Debian packages
 //! pcscd and vsmartcard-vpcd): readers appear, an emulated German ID card and a generic card are
-//! inserted and removed, and stopping pcscd is reported as the reader service gone.
+//! inserted and removed, and stopping pcscd is reported as the reader service gone. A second
+//! test puts vsmartcard's own card emulator (`vicc -t iso7816`, Debian package vsmartcard-vpicc)
+//! on the reader: `scripts/start-vicc-env` sets it up and prints the path the test takes from
+//! `BT_VICC` (default: `/var/tmp/buergerterminal-vicc-venv/bin/vicc`).
 //!
 //! Uses the running pcscd if there is one (its vpcd listens on port 35963, Debian's default);
-//! otherwise starts its own with a private reader configuration and stops it at the end.
+//! otherwise each test starts its own with a private reader configuration and stops it at the
+//! end. The tests take turns, as only one pcscd can run at a time.
 
 use devices::card::watch::{CardNotice, spawn_card_watcher};
 use devices::card::{CardError, CardEvent, CardKind, CardWatcher, GERMAN_EID_ATR};
@@ -11,12 +15,28 @@ use devices::health::DeviceState;
 use devices::sim::card::{CardProfile, VirtualCard};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 const SOCKET: &str = "/run/pcscd/pcscd.comm";
 const PCSCD: &str = "/usr/sbin/pcscd";
 const DEFAULT_VPCD_PORT: u16 = 35963;
+/// Where `scripts/start-vicc-env` puts its `vicc` wrapper unless told otherwise.
+const DEFAULT_VICC: &str = "/var/tmp/buergerterminal-vicc-venv/bin/vicc";
+/// The ATR of `vicc -t iso7816`: T=1, TA1=13, and its card capabilities as historical bytes.
+const VICC_ISO7816_ATR: [u8; 11] = [
+    0x3b, 0x95, 0x13, 0x81, 0x01, 0x80, 0x73, 0xff, 0x01, 0x00, 0x0b,
+];
+
+/// Held for the whole of a test: the tests start and stop pcscd, one at a time.
+fn one_pcscd_at_a_time() -> MutexGuard<'static, ()> {
+    static PCSCD: Mutex<()> = Mutex::new(());
+    // A test that failed while holding it leaves nothing behind that the next one trips over.
+    PCSCD
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 struct OwnPcscd(Child);
 
@@ -71,8 +91,8 @@ fn start_pcscd() -> (OwnPcscd, u16) {
     let child = Command::new(PCSCD)
         .args(["--foreground", "--config"])
         .arg(&dir)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
         .spawn()
         .expect("pcscd starts");
     let own = OwnPcscd(child);
@@ -85,6 +105,70 @@ fn start_pcscd() -> (OwnPcscd, u16) {
         std::thread::sleep(Duration::from_millis(50));
     }
     (own, port)
+}
+
+/// vsmartcard's card emulator on a vpcd reader; killing it (on drop) takes the card away.
+struct Vicc {
+    child: Child,
+    log: PathBuf,
+}
+
+impl Vicc {
+    /// Starts `vicc -t iso7816` against the vpcd reader at `127.0.0.1:port`.
+    fn iso7816(port: u16) -> Self {
+        let program = std::env::var_os("BT_VICC")
+            .filter(|p| !p.is_empty())
+            .map_or_else(|| PathBuf::from(DEFAULT_VICC), PathBuf::from);
+        assert!(
+            program.is_file(),
+            "vicc is not set up ({} is missing): install vsmartcard-vpicc and python3-venv \
+             (scripts/install-packages), then run scripts/start-vicc-env and put the path it \
+             prints in BT_VICC",
+            program.display()
+        );
+        let log = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("vicc-{port}.log"));
+        let out = std::fs::File::create(&log).expect("vicc log file");
+        let err = out.try_clone().expect("vicc log file");
+        let child = Command::new(&program)
+            .args([
+                "--type",
+                "iso7816",
+                "--verbose",
+                "--hostname",
+                "127.0.0.1",
+                "--port",
+            ])
+            .arg(port.to_string())
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err)
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "{} does not start ({e}): run scripts/start-vicc-env",
+                    program.display()
+                )
+            });
+        Self { child, log }
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Panics with vicc's messages if it has ended (it exits when it cannot reach vpcd).
+    fn assert_running(&mut self) {
+        if let Ok(Some(status)) = self.child.try_wait() {
+            panic!("vicc ended ({status}):\n{}", self.log());
+        }
+    }
+}
+
+impl Drop for Vicc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 /// Collects events until one matches `want`, for at most 30 s.
@@ -115,15 +199,19 @@ fn next_health(rx: &mut tokio::sync::mpsc::UnboundedReceiver<CardNotice>) -> Dev
     panic!("no health report from the card-reader thread");
 }
 
-#[test]
-fn readers_cards_and_the_reader_service_going_away() {
-    // A pcscd that answers (running, or socket-activated by systemd) is used as it is.
-    let (own, port) = if pcscd_running() || CardWatcher::new().is_ok() {
+/// The pcscd to test against and its vpcd port: a pcscd that answers (running, or
+/// socket-activated by systemd) as it is, otherwise one of our own.
+fn pcscd() -> (Option<OwnPcscd>, u16) {
+    if pcscd_running() || CardWatcher::new().is_ok() {
         (None, DEFAULT_VPCD_PORT)
     } else {
         let (child, port) = start_pcscd();
         (Some(child), port)
-    };
+    }
+}
+
+/// A watcher on pcscd, once it reports the first vpcd reader, and that reader's name.
+fn watch_vpcd_reader() -> (CardWatcher, String) {
     let deadline = Instant::now() + Duration::from_secs(30);
     let mut w = loop {
         match CardWatcher::new() {
@@ -145,6 +233,14 @@ fn readers_cards_and_the_reader_service_going_away() {
             _ => None,
         })
         .expect("first vpcd reader");
+    (w, reader)
+}
+
+#[test]
+fn readers_cards_and_the_reader_service_going_away() {
+    let _turn = one_pcscd_at_a_time();
+    let (own, port) = pcscd();
+    let (mut w, reader) = watch_vpcd_reader();
 
     let id_card =
         VirtualCard::insert(port, CardProfile::german_eid()).expect("vpcd accepts the card");
@@ -221,4 +317,43 @@ fn readers_cards_and_the_reader_service_going_away() {
             }
         }
     }
+}
+
+#[test]
+fn a_generic_card_from_vsmartcards_own_emulator() {
+    let _turn = one_pcscd_at_a_time();
+    let (_own, port) = pcscd();
+    let (mut w, reader) = watch_vpcd_reader();
+
+    let mut vicc = Vicc::iso7816(port);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut seen = Vec::new();
+    while !seen
+        .iter()
+        .any(|e| matches!(e, CardEvent::CardInserted { .. }))
+    {
+        vicc.assert_running();
+        assert!(
+            Instant::now() < deadline,
+            "vicc's card did not come; saw {seen:?}; vicc said:\n{}",
+            vicc.log()
+        );
+        seen.extend(w.wait(Duration::from_millis(200)).expect("pcscd answers"));
+    }
+    assert!(
+        seen.contains(&CardEvent::CardInserted {
+            reader: reader.clone(),
+            atr: VICC_ISO7816_ATR.to_vec(),
+            kind: CardKind::Other
+        }),
+        "{seen:?}"
+    );
+
+    // Killed, vicc's connection closes and vpcd reports the card gone.
+    drop(vicc);
+    until(&mut w, |e| {
+        *e == CardEvent::CardRemoved {
+            reader: reader.clone(),
+        }
+    });
 }
