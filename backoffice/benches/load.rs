@@ -220,23 +220,17 @@ async fn work_off_queue(db: Db, stop: Arc<AtomicBool>) {
     while !stop.load(Ordering::Relaxed) {
         let now = jiff::Timestamp::now();
         let day = queue::office_day(&office, now);
-        let keys = db.live_keys(&office.id, &day).await.unwrap_or_default();
-        let order = queue::call_order(keys.iter(), now.as_millisecond());
-        let excess: Vec<String> = order
-            .iter()
-            .take(order.len().saturating_sub(300))
-            .map(|k| k.id.to_string())
-            .collect();
-        if !excess.is_empty() {
-            let sql = format!(
-                "UPDATE tickets SET status = 'finished', live = 0, called_at = $1, finished_at = $1 WHERE id IN ({})",
-                excess.join(",")
-            );
-            let _ = sqlx::query(&sql)
-                .bind(now.as_millisecond())
-                .execute(db.write())
-                .await;
-        }
+        let _ = sqlx::query(
+            "UPDATE tickets SET status = 'finished', live = 0, called_at = $1, finished_at = $1 \
+             WHERE id IN (SELECT id FROM tickets WHERE office_id = $2 AND day = $3 AND live = 1 \
+             AND status = 'waiting' ORDER BY queued_at, id LIMIT \
+             (SELECT CASE WHEN COUNT(*) > 300 THEN COUNT(*) - 300 ELSE 0 END FROM tickets WHERE office_id = $2 AND day = $3 AND live = 1 AND status = 'waiting'))",
+        )
+        .bind(now.as_millisecond())
+        .bind(&office.id)
+        .bind(&day)
+        .execute(db.write())
+        .await;
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }

@@ -34,6 +34,8 @@ struct OfficeModel {
 struct Cached {
     at_ms: i64,
     by_ticket: HashMap<i64, (u32, u32, u32)>,
+    /// Wait range by people ahead (index), from the estimated tickets.
+    by_position: Vec<(u32, u32)>,
     /// The estimate of the last ticket in the call order.
     tail: (u32, u32, u32),
     /// Minutes one more visitor adds behind the tail (average work ÷ counters).
@@ -110,10 +112,13 @@ impl Estimators {
             .sum::<f64>()
             / inputs.services.len().max(1) as f64;
         let step_minutes = average / f64::from(inputs.staffed_counters.max(1));
+        let mut by_position: Vec<(u32, u32, u32)> = estimates.values().copied().collect();
+        by_position.sort_unstable();
         self.with_office(inputs.office_id, |m| {
             m.cache = Some(Cached {
                 at_ms: inputs.now_ms,
                 by_ticket: estimates.clone(),
+                by_position: by_position.iter().map(|e| (e.1, e.2)).collect(),
                 tail,
                 step_minutes,
             });
@@ -158,6 +163,32 @@ impl Estimators {
                     }
                     out
                 })
+        })
+    }
+
+    /// The wait range (minutes) of a waiting ticket with `ahead` people before it, from the
+    /// office's last estimate if it is younger than `max_age_ms`: the ticket's own estimate if
+    /// it was part of it, else that of the visitor who then had as many people ahead, else the
+    /// last one's extended by an average visit per person.
+    pub fn placed(
+        &self,
+        office_id: &str,
+        now_ms: i64,
+        ticket_id: Option<i64>,
+        ahead: u32,
+        max_age_ms: i64,
+    ) -> Option<(u32, u32)> {
+        self.with_office(office_id, |m| {
+            let c = m.cache.as_ref().filter(|c| now_ms - c.at_ms < max_age_ms)?;
+            if let Some(&(_, low, high)) = ticket_id.and_then(|id| c.by_ticket.get(&id)) {
+                return Some((low, high));
+            }
+            if let Some(&range) = c.by_position.get(ahead as usize) {
+                return Some(range);
+            }
+            let beyond = f64::from(ahead.saturating_sub(c.tail.0));
+            let add = (beyond * c.step_minutes).round() as u32;
+            Some((c.tail.1 + add, c.tail.2 + add))
         })
     }
 

@@ -77,38 +77,45 @@ pub fn call_order<'a, T: Queued>(tickets: impl Iterator<Item = &'a T>, now_ms: i
 pub const STALE_ESTIMATE_MS: i64 = 10_000;
 
 /// People ahead and the wait range (minutes) of one waiting ticket; `None` when it is not
-/// waiting. Cheap while the office's estimate is recent: only the queue's keys are read.
-/// A due recomputation runs in the background (`refresh`), so no request waits for it.
+/// waiting. Cheap while the office's estimate is recent: people ahead are counted in the
+/// database and the range comes from the last estimate. A due recomputation runs in the
+/// background (`refresh`), so no request waits for it.
 pub async fn place_of<F>(
     db: &Db,
     estimators: &Estimators,
     office: &Office,
     services: &[Service],
     now: Timestamp,
-    ticket_id: i64,
+    ticket: &TicketRow,
     refresh: F,
 ) -> Result<Option<(u32, u32, u32)>, StoreError>
 where
     F: FnOnce(),
 {
-    let day = office_day(office, now);
+    if !ticket.status.is_waiting() {
+        return Ok(None);
+    }
     let now_ms = now.as_millisecond();
-    let keys = db.live_keys(&office.id, &day).await?;
-    let ids: Vec<i64> = call_order(keys.iter(), now_ms)
-        .iter()
-        .map(|k| k.id)
-        .collect();
-    if let Some(cached) = estimators.cached_within(&office.id, now_ms, &ids, STALE_ESTIMATE_MS) {
+    let ahead = db
+        .waiting_ahead(&office.id, &ticket.day, ticket.key(), now_ms)
+        .await?;
+    if let Some((low, high)) = estimators.placed(
+        &office.id,
+        now_ms,
+        Some(ticket.id),
+        ahead,
+        STALE_ESTIMATE_MS,
+    ) {
         if estimators.claim_refresh(&office.id, now_ms) {
             refresh();
         }
-        return Ok(cached.get(&ticket_id).copied());
+        return Ok(Some((ahead, low, high)));
     }
     let snap = snapshot(db, estimators, office, services, now).await?;
     Ok(snap
         .waiting
         .iter()
-        .find(|w| w.ticket.id == ticket_id)
+        .find(|w| w.ticket.id == ticket.id)
         .map(|w| (w.ahead, w.estimate.0, w.estimate.1)))
 }
 

@@ -1,7 +1,9 @@
 //! Runs a terminal POST at most once per `Idempotency-Key`: a retry gets the first answer,
 //! the same key with a different body is refused (422), a duplicate still running gets 409.
 
+use std::collections::HashSet;
 use std::future::Future;
+use std::sync::Mutex;
 
 use axum::Json;
 use axum::http::{HeaderMap, StatusCode};
@@ -11,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 use super::error::ApiError;
 use super::state::AppState;
-use crate::store::idempotency::Claim;
+use crate::store::now_ms;
 
 /// The validated `Idempotency-Key` header.
 pub fn key(headers: &HeaderMap) -> Result<String, ApiError> {
@@ -36,7 +38,48 @@ pub fn key(headers: &HeaderMap) -> Result<String, ApiError> {
         })
 }
 
-/// Runs `work` once for (`terminal_id`, key) and replays its answer afterwards.
+/// A key still pending after this long belongs to a request that died with the process.
+const ABANDONED_AFTER_MS: i64 = 30_000;
+
+/// The (terminal, key) pairs whose requests are running in this process.
+#[derive(Default)]
+pub struct InFlight(Mutex<HashSet<(String, String)>>);
+
+/// Marks a request as running until dropped.
+struct Running<'a> {
+    set: &'a InFlight,
+    entry: Option<(String, String)>,
+}
+
+impl InFlight {
+    fn enter(&self, terminal_id: &str, key: &str) -> Option<Running<'_>> {
+        let entry = (terminal_id.to_owned(), key.to_owned());
+        let fresh = self
+            .0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(entry.clone());
+        // Built only for the first: dropping it removes the entry.
+        fresh.then(|| Running {
+            set: self,
+            entry: Some(entry),
+        })
+    }
+}
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        if let Some(entry) = self.entry.take() {
+            let mut set = self.set.0.lock().unwrap_or_else(|p| p.into_inner());
+            set.remove(&entry);
+        }
+    }
+}
+
+/// Runs `work` once for (`terminal_id`, key) and replays its answer afterwards. A duplicate
+/// arriving while the first still runs is told to retry (409); the answer is stored before
+/// it is sent. Whatever `work` creates must be findable by the key as well (tickets carry
+/// it), so a request whose answer was lost with the process finds its result again.
 pub async fn run<F, Fut>(
     state: &AppState,
     terminal_id: &str,
@@ -54,13 +97,12 @@ where
     hasher.update([0]);
     hasher.update(body);
     let hash = hex::encode(hasher.finalize());
-    match state
-        .db
-        .claim_idempotency_key(terminal_id, key, &hash)
-        .await
-    {
+    let Some(_running) = state.in_flight.enter(terminal_id, key) else {
+        return in_flight();
+    };
+    match state.db.stored_answer(terminal_id, key).await {
         Err(e) => return ApiError::from(e).into_response(),
-        Ok(Claim::Mismatch) => {
+        Ok(Some(stored)) if stored.request_hash != hash => {
             return ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "idempotency_key_reused",
@@ -68,25 +110,18 @@ where
             )
             .into_response();
         }
-        Ok(Claim::InFlight) => {
-            return ApiError::conflict(
-                "request_in_flight",
-                "The same request is still being processed; retry in a moment.",
-            )
-            .into_response();
+        Ok(Some(stored)) if stored.state == "done" => return replay(stored.status, &stored.body),
+        Ok(Some(stored)) if stored.created_at >= now_ms() - ABANDONED_AFTER_MS => {
+            return in_flight();
         }
-        Ok(Claim::Replay { status, body }) => return replay(status, &body),
-        Ok(Claim::Fresh) => {}
+        // Never seen, or claimed by a request that died: run it (again).
+        Ok(_) => {}
     }
     let outcome = work().await;
     let (status, stored) = match &outcome {
         Ok((status, value)) => (*status, json!({ "ok": value })),
-        Err(e) if e.status.is_server_error() => {
-            if let Err(err) = state.db.release_idempotency_key(terminal_id, key).await {
-                tracing::error!(error = %err, "could not release idempotency key");
-            }
-            return e.clone().into_response();
-        }
+        // Our failure: nothing is kept, the terminal's retry runs again.
+        Err(e) if e.status.is_server_error() => return e.clone().into_response(),
         Err(e) => (
             e.status,
             json!({ "err": { "code": e.code, "message": e.message, "field": e.field, "details": e.details } }),
@@ -94,7 +129,7 @@ where
     };
     if let Err(e) = state
         .db
-        .finish_idempotent(terminal_id, key, status.as_u16(), &stored.to_string())
+        .store_answer(terminal_id, key, &hash, status.as_u16(), stored.to_string())
         .await
     {
         return ApiError::from(e).into_response();
@@ -103,6 +138,14 @@ where
         Ok((status, value)) => (status, Json(value)).into_response(),
         Err(e) => e.into_response(),
     }
+}
+
+fn in_flight() -> Response {
+    ApiError::conflict(
+        "request_in_flight",
+        "The same request is still being processed; retry in a moment.",
+    )
+    .into_response()
 }
 
 fn replay(status: u16, body: &str) -> Response {

@@ -1,6 +1,8 @@
 //! Issuing tickets for terminals: appointment check-in with all its outcomes, walk-ins, and
 //! tickets printed offline. Handlers call these; these call the store.
 
+use std::sync::Arc;
+
 use axum::http::StatusCode;
 use serde_json::json;
 
@@ -14,9 +16,10 @@ use crate::domain::availability::{ServiceState, walk_in_availability};
 use crate::domain::text::clean_code;
 use crate::queue;
 use crate::store::appointments::code_hash;
+use crate::store::cache::OfficeCatalog;
 use crate::store::catalog::Office;
 use crate::store::terminals::Terminal;
-use crate::store::tickets::{IssueError, NewTicket, Numbering, TicketRow};
+use crate::store::tickets::{IssueError, NewTicket, Numbering, Placement, TicketRow};
 
 const MINUTE_MS: i64 = 60_000;
 
@@ -26,71 +29,99 @@ pub async fn office_of(state: &AppState, office_id: &str) -> Result<Office, ApiE
     })
 }
 
-/// The visitor's view of a ticket with its current place in the queue.
+/// The office's configuration (from the in-process copy).
+pub async fn catalog_of(state: &AppState, office_id: &str) -> Result<Arc<OfficeCatalog>, ApiError> {
+    state.db.catalog(office_id).await?.ok_or_else(|| {
+        ApiError::not_found("unknown_office", "The terminal's office is not configured.")
+    })
+}
+
+/// Recomputes the office's wait estimates in the background if they are due.
+fn refresh_estimates_if_due(state: &AppState, catalog: &Arc<OfficeCatalog>) {
+    if !state
+        .estimators
+        .claim_refresh(&catalog.office.id, state.clock.now_ms())
+    {
+        return;
+    }
+    let (state, catalog) = (state.clone(), catalog.clone());
+    tokio::spawn(async move {
+        let now = state.clock.now();
+        let office = &catalog.office;
+        if let Err(error) =
+            queue::snapshot(&state.db, &state.estimators, office, &catalog.services, now).await
+        {
+            tracing::warn!(%error, "could not refresh the wait estimates");
+        }
+    });
+}
+
+/// The visitor's view of a ticket with its current place in the queue; `known` is the place
+/// worked out while issuing it.
 pub async fn visitor_ticket(
     state: &AppState,
     office: &Office,
     ticket: &TicketRow,
+    known: Option<(u32, u32, u32)>,
 ) -> Result<VisitorTicket, ApiError> {
-    let services = state.db.services(&office.id).await?;
-    let place = if ticket.status.is_waiting() {
-        queue::place_of(
-            &state.db,
-            &state.estimators,
-            office,
-            &services,
-            state.clock.now(),
-            ticket.id,
-            || {
-                let (state, office, services) = (state.clone(), office.clone(), services.clone());
+    let catalog = catalog_of(state, &office.id).await?;
+    let place = match known {
+        Some(place) => {
+            refresh_estimates_if_due(state, &catalog);
+            Some(place)
+        }
+        None => {
+            let place = queue::place_of(
+                &state.db,
+                &state.estimators,
+                office,
+                &catalog.services,
+                state.clock.now(),
+                ticket,
+                || refresh_estimates_if_due(state, &catalog),
+            )
+            .await?;
+            // Keep the estimate the visitor was first given, for the accuracy statistics.
+            if let (None, Some((_, low, high)), false) =
+                (ticket.estimate_low, place, ticket.origin == Origin::Offline)
+            {
+                let db = state.db.clone();
+                let id = ticket.id;
                 tokio::spawn(async move {
-                    let now = state.clock.now();
-                    if let Err(error) =
-                        queue::snapshot(&state.db, &state.estimators, &office, &services, now).await
+                    if let Err(error) = db
+                        .record_estimate(id, i64::from(low), i64::from(high))
+                        .await
                     {
-                        tracing::warn!(%error, "could not refresh the wait estimates");
+                        tracing::warn!(%error, "could not store the wait estimate");
                     }
                 });
-            },
-        )
-        .await?
-    } else {
-        None
-    };
-    // Keep the estimate the visitor was first given, for the accuracy statistics.
-    if let (None, Some((_, low, high)), false) =
-        (ticket.estimate_low, place, ticket.origin == Origin::Offline)
-    {
-        let db = state.db.clone();
-        let id = ticket.id;
-        tokio::spawn(async move {
-            if let Err(error) = db
-                .record_estimate(id, i64::from(low), i64::from(high))
-                .await
-            {
-                tracing::warn!(%error, "could not store the wait estimate");
             }
-        });
-    }
-    let counter = match &ticket.counter_id {
-        Some(id) => state
-            .db
-            .counters(&office.id)
-            .await?
-            .into_iter()
-            .find(|c| &c.id == id)
-            .map(|c| c.name),
-        None => None,
+            place
+        }
     };
-    let service = services.iter().find(|s| s.id == ticket.service_id);
+    let counter = ticket
+        .counter_id
+        .as_ref()
+        .and_then(|id| catalog.counters.iter().find(|c| &c.id == id))
+        .map(|c| c.name.clone());
     Ok(VisitorTicket::new(
         ticket,
         office,
-        service,
+        catalog.service(&ticket.service_id),
         place,
         counter,
         &state.settings.public_url,
     ))
+}
+
+/// Wait ranges from the office's recent estimate, for a ticket about to be issued.
+fn placement(state: &AppState, office_id: &str, now_ms: i64) -> Arc<Placement> {
+    let (state, office_id) = (state.clone(), office_id.to_owned());
+    Arc::new(move |ahead| {
+        state
+            .estimators
+            .placed(&office_id, now_ms, None, ahead, queue::STALE_ESTIMATE_MS)
+    })
 }
 
 fn announce(state: &AppState, ticket: &TicketRow) {
@@ -177,7 +208,7 @@ pub async fn check_in(
             .ticket(ticket_id)
             .await?
             .ok_or_else(ApiError::internal)?;
-        let view = visitor_ticket(state, &office, &ticket).await?;
+        let view = visitor_ticket(state, &office, &ticket, None).await?;
         return Ok((
             StatusCode::OK,
             TicketResponse {
@@ -201,10 +232,11 @@ pub async fn check_in(
             .details(json!({ "appointment_at": rfc3339(appointment.starts_at), "walk_in_service_id": appointment.service_id })));
     }
     let day = queue::office_day(&office, state.clock.now());
+    let placement = placement(state, &office.id, now);
     let new = NewTicket {
-        office_id: &office.id,
-        day: &day,
-        service_id: &appointment.service_id,
+        office_id: office.id.clone(),
+        day: day.clone(),
+        service_id: appointment.service_id.clone(),
         origin: Origin::Appointment,
         numbering: Numbering::Next {
             prefix: office.appointment_prefix,
@@ -212,15 +244,15 @@ pub async fn check_in(
             last: 999,
         },
         appointment: Some((appointment.id, appointment.starts_at)),
-        terminal_id: Some(&terminal.id),
-        request_key: Some(key),
+        terminal_id: Some(terminal.id.clone()),
+        request_key: Some(key.to_owned()),
         quota: None,
         now,
         queued_at: now,
-        estimate: None,
+        placement: Some(placement),
     };
-    let issued = match state.db.issue_ticket(&new).await {
-        Ok(issued) => issued.ticket,
+    let issued = match state.db.issue_ticket(new).await {
+        Ok(issued) => issued,
         Err(IssueError::AlreadyCheckedIn) => {
             let again = state
                 .db
@@ -233,7 +265,7 @@ pub async fn check_in(
                 .ticket(again)
                 .await?
                 .ok_or_else(ApiError::internal)?;
-            let view = visitor_ticket(state, &office, &ticket).await?;
+            let view = visitor_ticket(state, &office, &ticket, None).await?;
             return Ok((
                 StatusCode::OK,
                 TicketResponse {
@@ -244,9 +276,9 @@ pub async fn check_in(
         }
         Err(e) => return Err(issue_error(e)),
     };
-    announce(state, &issued);
+    announce(state, &issued.ticket);
     state.estimators.record_appointment(&office.id, true);
-    let view = visitor_ticket(state, &office, &issued).await?;
+    let view = visitor_ticket(state, &office, &issued.ticket, issued.place).await?;
     Ok((
         StatusCode::CREATED,
         TicketResponse {
@@ -290,50 +322,45 @@ pub async fn walk_in(
     service_id: &str,
     key: &str,
 ) -> Result<TicketResponse, ApiError> {
-    let office = office_of(state, &terminal.office_id).await?;
-    let service = state
-        .db
-        .service(service_id)
-        .await?
-        .filter(|s| s.office_id == office.id)
-        .ok_or_else(|| {
-            ApiError::not_found("unknown_service", "This office has no such service.")
-                .field("service_id")
-        })?;
-    let group = state
-        .db
-        .service_groups(&office.id)
-        .await?
-        .into_iter()
-        .find(|g| g.id == service.group_id)
+    let catalog = catalog_of(state, &terminal.office_id).await?;
+    let office = &catalog.office;
+    let service = catalog.service(service_id).ok_or_else(|| {
+        ApiError::not_found("unknown_service", "This office has no such service.")
+            .field("service_id")
+    })?;
+    let group = catalog
+        .group(&service.group_id)
         .ok_or_else(ApiError::internal)?;
     let now = state.clock.now();
-    let day = queue::office_day(&office, now);
-    let issued_today = state
-        .db
-        .walk_ins_of_service(&office.id, &day, &service.id)
-        .await?;
+    let day = queue::office_day(office, now);
+    // The quota is counted while issuing; here only whether walk-ins are taken at all.
     let zoned = now.to_zoned(office.timezone.clone());
-    let availability = walk_in_availability(&office.rules, &service.rules, &zoned, issued_today);
-    if availability.state != ServiceState::Open {
+    let closed = |issued_today: u32| {
+        let availability =
+            walk_in_availability(&office.rules, &service.rules, &zoned, issued_today);
         let code = match availability.state {
+            ServiceState::Open => return None,
             ServiceState::QuotaExhausted => "quota_exhausted",
             ServiceState::WalkInNotToday => "walk_in_not_today",
             _ => "service_closed",
         };
-        return Err(
+        Some(
             ApiError::conflict(code, "This service takes no walk-in visitors right now.").details(
                 json!({
                     "reason": availability.reason,
                     "next_opening": availability.next_opening.map(|d| d.to_string()),
                 }),
             ),
-        );
+        )
+    };
+    if let Some(refusal) = closed(0) {
+        return Err(refusal);
     }
+    let placement = placement(state, &office.id, now.as_millisecond());
     let new = NewTicket {
-        office_id: &office.id,
-        day: &day,
-        service_id: &service.id,
+        office_id: office.id.clone(),
+        day: day.clone(),
+        service_id: service.id.clone(),
         origin: Origin::WalkIn,
         numbering: Numbering::Next {
             prefix: group.prefix,
@@ -341,18 +368,25 @@ pub async fn walk_in(
             last: group.last_number,
         },
         appointment: None,
-        terminal_id: Some(&terminal.id),
-        request_key: Some(key),
+        terminal_id: Some(terminal.id.clone()),
+        request_key: Some(key.to_owned()),
         quota: service.rules.walk_in.daily_quota,
         now: now.as_millisecond(),
         queued_at: now.as_millisecond(),
-        estimate: None,
+        placement: Some(placement),
     };
-    let issued = state.db.issue_ticket(&new).await.map_err(issue_error)?;
+    let issued = match state.db.issue_ticket(new).await {
+        Ok(issued) => issued,
+        Err(IssueError::QuotaExhausted) => {
+            let quota = service.rules.walk_in.daily_quota.unwrap_or(0);
+            return Err(closed(quota).unwrap_or_else(|| issue_error(IssueError::QuotaExhausted)));
+        }
+        Err(e) => return Err(issue_error(e)),
+    };
     if !issued.replayed {
         announce(state, &issued.ticket);
     }
-    let view = visitor_ticket(state, &office, &issued.ticket).await?;
+    let view = visitor_ticket(state, office, &issued.ticket, issued.place).await?;
     Ok(TicketResponse {
         outcome: "walk_in".into(),
         ticket: view,
@@ -411,23 +445,23 @@ pub async fn offline_ticket(
     };
     let request_key = format!("offline:{day}:{}", t.display_number);
     let new = NewTicket {
-        office_id: &office.id,
-        day: &day,
-        service_id: &t.service_id,
+        office_id: office.id.clone(),
+        day: day.clone(),
+        service_id: t.service_id.clone(),
         origin: Origin::Offline,
         numbering: Numbering::Fixed {
             prefix: office.offline_prefix,
             number,
         },
         appointment: appointment.as_ref().map(|a| (a.id, a.starts_at)),
-        terminal_id: Some(&terminal.id),
-        request_key: Some(&request_key),
+        terminal_id: Some(terminal.id.clone()),
+        request_key: Some(request_key),
         quota: None,
         now: state.clock.now_ms(),
         queued_at: issued_at.as_millisecond(),
-        estimate: None,
+        placement: None,
     };
-    match state.db.issue_ticket(&new).await {
+    match state.db.issue_ticket(new).await {
         Ok(issued) if issued.replayed => Ok(OfflineResult {
             display_number: t.display_number.clone(),
             result: "duplicate".into(),

@@ -44,7 +44,7 @@ pub async fn ticket_status(
     Path(token): Path<String>,
 ) -> Result<Json<VisitorTicket>, ApiError> {
     let (ticket, office) = todays_ticket(&state, &token).await?;
-    Ok(Json(visitor_ticket(&state, &office, &ticket).await?))
+    Ok(Json(visitor_ticket(&state, &office, &ticket, None).await?))
 }
 
 #[utoipa::path(get, path = "/healthz", tag = "public", responses((status = 200, description = "ok")))]

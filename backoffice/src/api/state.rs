@@ -108,6 +108,7 @@ pub struct Inner {
     pub unknown_bookings: Throttle,
     pub failed_logins: Throttle,
     pub estimators: Estimators,
+    pub in_flight: super::idempotent::InFlight,
 }
 
 impl AppState {
@@ -121,6 +122,7 @@ impl AppState {
             unknown_bookings: Throttle::default(),
             failed_logins: Throttle::default(),
             estimators: Estimators::default(),
+            in_flight: Default::default(),
         }))
     }
 

@@ -1,9 +1,12 @@
 //! Offices, service groups, services and counters: the configuration a supervisor edits.
 
+use std::sync::Arc;
+
 use serde::{Serialize, de::DeserializeOwned};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::cache::OfficeCatalog;
 use super::{Db, StoreError};
 use crate::domain::text::Texts;
 use crate::domain::{OfficeRules, ServiceRules};
@@ -102,7 +105,55 @@ fn group_from(row: &AnyRow) -> Result<ServiceGroup, StoreError> {
 }
 
 impl Db {
+    /// The office's configuration, from the in-process copy while it is fresh.
+    pub async fn catalog(&self, office_id: &str) -> Result<Option<Arc<OfficeCatalog>>, StoreError> {
+        if let Some(c) = self.catalog_cache.get(office_id) {
+            return Ok(Some(c));
+        }
+        let generation = self.catalog_cache.generation();
+        let Some(office) = self.load_office(office_id).await? else {
+            return Ok(None);
+        };
+        let catalog = Arc::new(OfficeCatalog {
+            groups: self.load_service_groups(office_id).await?,
+            services: self.load_services(office_id).await?,
+            counters: self.load_counters(office_id).await?,
+            office,
+        });
+        self.catalog_cache
+            .put(generation, office_id.to_owned(), catalog.clone());
+        Ok(Some(catalog))
+    }
+
     pub async fn office(&self, id: &str) -> Result<Option<Office>, StoreError> {
+        Ok(self.catalog(id).await?.map(|c| c.office.clone()))
+    }
+
+    pub async fn service_groups(&self, office_id: &str) -> Result<Vec<ServiceGroup>, StoreError> {
+        Ok(self
+            .catalog(office_id)
+            .await?
+            .map(|c| c.groups.clone())
+            .unwrap_or_default())
+    }
+
+    pub async fn services(&self, office_id: &str) -> Result<Vec<Service>, StoreError> {
+        Ok(self
+            .catalog(office_id)
+            .await?
+            .map(|c| c.services.clone())
+            .unwrap_or_default())
+    }
+
+    pub async fn counters(&self, office_id: &str) -> Result<Vec<Counter>, StoreError> {
+        Ok(self
+            .catalog(office_id)
+            .await?
+            .map(|c| c.counters.clone())
+            .unwrap_or_default())
+    }
+
+    async fn load_office(&self, id: &str) -> Result<Option<Office>, StoreError> {
         sqlx::query("SELECT * FROM offices WHERE id = $1")
             .bind(id)
             .fetch_optional(self.read())
@@ -119,7 +170,7 @@ impl Db {
         rows.iter().map(office_from).collect()
     }
 
-    pub async fn service_groups(&self, office_id: &str) -> Result<Vec<ServiceGroup>, StoreError> {
+    async fn load_service_groups(&self, office_id: &str) -> Result<Vec<ServiceGroup>, StoreError> {
         let rows =
             sqlx::query("SELECT * FROM service_groups WHERE office_id = $1 ORDER BY position")
                 .bind(office_id)
@@ -128,7 +179,7 @@ impl Db {
         rows.iter().map(group_from).collect()
     }
 
-    pub async fn services(&self, office_id: &str) -> Result<Vec<Service>, StoreError> {
+    async fn load_services(&self, office_id: &str) -> Result<Vec<Service>, StoreError> {
         let rows = sqlx::query(
             "SELECT s.* FROM services s JOIN service_groups g ON g.id = s.group_id \
              WHERE s.office_id = $1 ORDER BY g.position, s.position",
@@ -149,7 +200,7 @@ impl Db {
             .transpose()
     }
 
-    pub async fn counters(&self, office_id: &str) -> Result<Vec<Counter>, StoreError> {
+    async fn load_counters(&self, office_id: &str) -> Result<Vec<Counter>, StoreError> {
         let rows =
             sqlx::query("SELECT id, name FROM counters WHERE office_id = $1 ORDER BY position")
                 .bind(office_id)
@@ -179,6 +230,7 @@ impl Db {
         .bind(o.offline_prefix.to_string())
         .execute(self.write())
         .await?;
+        self.catalog_cache.invalidate();
         Ok(())
     }
 
@@ -196,6 +248,7 @@ impl Db {
         .bind(position)
         .execute(self.write())
         .await?;
+        self.catalog_cache.invalidate();
         Ok(())
     }
 
@@ -214,6 +267,7 @@ impl Db {
         .bind(position)
         .execute(self.write())
         .await?;
+        self.catalog_cache.invalidate();
         Ok(())
     }
 
@@ -227,6 +281,7 @@ impl Db {
             .bind(id)
             .execute(self.write())
             .await?;
+        self.catalog_cache.invalidate();
         Ok(done.rows_affected() == 1)
     }
 
@@ -243,6 +298,7 @@ impl Db {
             .bind(position)
             .execute(self.write())
             .await?;
+        self.catalog_cache.invalidate();
         Ok(())
     }
 }

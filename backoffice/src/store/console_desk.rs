@@ -188,6 +188,7 @@ impl Db {
             .bind(id)
             .execute(self.write())
             .await?;
+        self.catalog_cache.invalidate();
         Ok(done.rows_affected() == 1)
     }
 }
@@ -224,6 +225,7 @@ impl Db {
             .bind(id)
             .execute(self.write())
             .await?;
+        self.catalog_cache.invalidate();
         Ok(done.rows_affected() == 1)
     }
 }

@@ -5,6 +5,8 @@
 //! both; concurrent writers are kept apart by row locks and conditional updates.
 
 pub mod appointments;
+pub mod batch;
+pub mod cache;
 pub mod catalog;
 pub mod console_desk;
 pub mod console_stats;
@@ -16,10 +18,15 @@ pub mod tickets;
 mod schema;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
+
+use batch::Batcher;
+use cache::{OfficeCatalog, TtlCache};
+use terminals::Terminal;
 
 /// Which database is behind the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +44,8 @@ pub enum StoreError {
     UnsupportedUrl,
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
+    #[error("the write could not be committed: {0}")]
+    CommitFailed(String),
     #[error("stored JSON is invalid")]
     Json(#[from] serde_json::Error),
 }
@@ -47,6 +56,10 @@ pub struct Db {
     backend: Backend,
     read: AnyPool,
     write: AnyPool,
+    catalog_cache: Arc<TtlCache<Arc<OfficeCatalog>>>,
+    terminal_cache: Arc<TtlCache<Option<Terminal>>>,
+    /// Group commit of the writer connection (SQLite only).
+    batcher: Option<Arc<Batcher>>,
 }
 
 impl Db {
@@ -71,7 +84,8 @@ impl Db {
                             Box::pin(async move {
                                 conn.execute(
                                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; \
-                                     PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;",
+                                     PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; \
+                                     PRAGMA mmap_size=268435456;",
                                 )
                                 .await?;
                                 Ok(())
@@ -85,7 +99,10 @@ impl Db {
                 Self {
                     backend,
                     read,
+                    batcher: Some(Batcher::new(write.clone())),
                     write,
+                    catalog_cache: Arc::default(),
+                    terminal_cache: Arc::default(),
                 }
             }
             Backend::Postgres => {
@@ -98,6 +115,9 @@ impl Db {
                     backend,
                     read: pool.clone(),
                     write: pool,
+                    batcher: None,
+                    catalog_cache: Arc::default(),
+                    terminal_cache: Arc::default(),
                 }
             }
         };

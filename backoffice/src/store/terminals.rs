@@ -53,13 +53,20 @@ impl Db {
         &self,
         fingerprint: &str,
     ) -> Result<Option<Terminal>, StoreError> {
-        sqlx::query("SELECT * FROM terminals WHERE cert_fingerprint = $1")
+        if let Some(known) = self.terminal_cache.get(fingerprint) {
+            return Ok(known);
+        }
+        let generation = self.terminal_cache.generation();
+        let terminal = sqlx::query("SELECT * FROM terminals WHERE cert_fingerprint = $1")
             .bind(fingerprint)
             .fetch_optional(self.read())
             .await?
             .as_ref()
             .map(terminal_from)
-            .transpose()
+            .transpose()?;
+        self.terminal_cache
+            .put(generation, fingerprint.to_owned(), terminal.clone());
+        Ok(terminal)
     }
 
     pub async fn terminals(&self, office_id: Option<&str>) -> Result<Vec<Terminal>, StoreError> {
@@ -87,6 +94,7 @@ impl Db {
         .bind(fingerprint)
         .execute(self.write())
         .await?;
+        self.terminal_cache.invalidate();
         Ok(())
     }
 
@@ -108,6 +116,7 @@ impl Db {
         .bind(id)
         .execute(self.write())
         .await?;
+        self.terminal_cache.invalidate();
         Ok(())
     }
 

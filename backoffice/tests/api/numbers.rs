@@ -46,9 +46,9 @@ async fn small_range_db() -> (Db, tempfile::TempDir) {
 
 async fn issue(db: &Db, day: &str) -> Result<TicketRow, IssueError> {
     let t = NewTicket {
-        office_id: "sb-mitte",
-        day,
-        service_id: "x1",
+        office_id: "sb-mitte".into(),
+        day: day.into(),
+        service_id: "x1".into(),
         origin: Origin::WalkIn,
         numbering: Numbering::Next {
             prefix: 'X',
@@ -61,9 +61,9 @@ async fn issue(db: &Db, day: &str) -> Result<TicketRow, IssueError> {
         quota: None,
         now: 0,
         queued_at: 0,
-        estimate: None,
+        placement: None,
     };
-    db.issue_ticket(&t).await.map(|i| i.ticket)
+    db.issue_ticket(t).await.map(|i| i.ticket)
 }
 
 async fn finish(db: &Db, t: &TicketRow) {

@@ -2,7 +2,7 @@
 
 use backoffice::domain::ServiceRules;
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::harness::Harness;
 
@@ -162,7 +162,109 @@ pub async fn a_request_that_died_midway_is_not_issued_twice(h: &Harness) {
     );
 }
 
+/// Sends `n` walk-ins for each service at once; returns (service, status, body) per answer.
+async fn rush(h: &Harness, services: &[(&str, usize)]) -> Vec<(String, StatusCode, Value)> {
+    let mut tasks = Vec::new();
+    for &(service, n) in services {
+        for _ in 0..n {
+            let client = h.terminal();
+            let url = h.url("/api/v1/terminal/walk-in");
+            let service = service.to_owned();
+            tasks.push(tokio::spawn(async move {
+                let r = client
+                    .post(url)
+                    .header("idempotency-key", uuid::Uuid::new_v4().to_string())
+                    .json(&json!({ "service_id": service }))
+                    .send()
+                    .await
+                    .unwrap();
+                let status = r.status();
+                (service, status, r.json::<Value>().await.unwrap())
+            }));
+        }
+    }
+    let mut answers = Vec::new();
+    for t in tasks {
+        answers.push(t.await.unwrap());
+    }
+    answers
+}
+
+pub async fn a_quota_holds_in_a_rush_and_others_are_served(h: &Harness) {
+    set_rules(h, "fuehrungszeugnis", |r| r.walk_in.daily_quota = Some(5)).await;
+    let answers = rush(h, &[("fuehrungszeugnis", 30), ("personalausweis", 30)]).await;
+    let count = |service: &str, status: StatusCode| {
+        answers
+            .iter()
+            .filter(|(s, st, _)| s == service && *st == status)
+            .count()
+    };
+    assert_eq!(count("fuehrungszeugnis", StatusCode::CREATED), 5);
+    assert_eq!(count("fuehrungszeugnis", StatusCode::CONFLICT), 25);
+    for (_, status, body) in answers
+        .iter()
+        .filter(|(_, st, _)| *st == StatusCode::CONFLICT)
+    {
+        assert_eq!(body["error"]["code"], "quota_exhausted", "{status} {body}");
+        assert!(
+            body["error"]["details"]["next_opening"].is_string(),
+            "{body}"
+        );
+    }
+    assert_eq!(
+        count("personalausweis", StatusCode::CREATED),
+        30,
+        "refusals in the same rush cost nobody else their ticket"
+    );
+    let mut numbers: Vec<&str> = answers
+        .iter()
+        .filter(|(_, st, _)| *st == StatusCode::CREATED)
+        .map(|(_, _, b)| b["ticket"]["display_number"].as_str().unwrap())
+        .collect();
+    numbers.sort();
+    numbers.dedup();
+    assert_eq!(numbers.len(), 35, "every ticket has a number of its own");
+}
+
+pub async fn the_same_request_sent_at_once_makes_one_ticket(h: &Harness) {
+    let tasks: Vec<_> = (0..10)
+        .map(|_| {
+            let client = h.terminal();
+            let url = h.url("/api/v1/terminal/walk-in");
+            tokio::spawn(async move {
+                let r = client
+                    .post(url)
+                    .header("idempotency-key", "sent-at-once-1")
+                    .json(&json!({ "service_id": "reisepass" }))
+                    .send()
+                    .await
+                    .unwrap();
+                let status = r.status();
+                (status, r.json::<Value>().await.unwrap())
+            })
+        })
+        .collect();
+    let mut numbers = Vec::new();
+    for t in tasks {
+        let (status, body) = t.await.unwrap();
+        match status {
+            StatusCode::CREATED => numbers.push(body["ticket"]["display_number"].clone()),
+            StatusCode::CONFLICT => assert_eq!(body["error"]["code"], "request_in_flight"),
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    assert!(!numbers.is_empty());
+    assert!(numbers.iter().all(|n| *n == numbers[0]), "{numbers:?}");
+    let (_, next) = walk_in(h, "reisepass").await;
+    assert_eq!(
+        next["ticket"]["display_number"], "A002",
+        "one ticket, not two"
+    );
+}
+
 crate::both_backends!(
+    a_quota_holds_in_a_rush_and_others_are_served,
+    the_same_request_sent_at_once_makes_one_ticket,
     a_request_that_died_midway_is_not_issued_twice,
     numbers_count_up_per_group_with_wait_estimates,
     quota_and_closures_are_explained,

@@ -1,0 +1,171 @@
+//! Group commit for SQLite: the writes of concurrent requests run one after the other on the
+//! single writer connection inside one transaction, each in a savepoint of its own, and are
+//! made durable by one commit (one WAL sync) together. Nobody hears of a write before the
+//! commit that holds it has succeeded.
+//!
+//! A request whose own write fails (a quota reached, a number range full) has its savepoint
+//! rolled back and gets its error; the others in the batch are unaffected. If the commit
+//! itself fails, every request of the batch gets the error.
+//!
+//! PostgreSQL needs none of this (many connections, row locks): there each write is a
+//! transaction of its own, see [`Db::write_job`].
+
+use std::collections::VecDeque;
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use futures_util::FutureExt;
+use futures_util::future::BoxFuture;
+use sqlx::{Acquire, AnyConnection, AnyPool};
+use tokio::sync::oneshot;
+
+use super::{Db, StoreError};
+
+/// Most writes committed together.
+const MAX_BATCH: usize = 256;
+
+/// Called after the batch's commit with its outcome.
+type Deliver = Box<dyn FnOnce(Result<(), String>) + Send>;
+
+/// One request's write: runs on the writer connection, says whether to keep it.
+type Job = Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, (bool, Deliver)> + Send>;
+
+/// The writes waiting for the writer connection.
+pub struct Batcher {
+    pool: AnyPool,
+    queue: Mutex<VecDeque<Job>>,
+    /// A task is draining the queue.
+    draining: AtomicBool,
+}
+
+impl Batcher {
+    pub fn new(pool: AnyPool) -> Arc<Self> {
+        Arc::new(Self {
+            pool,
+            queue: Mutex::default(),
+            draining: AtomicBool::new(false),
+        })
+    }
+
+    fn submit(self: &Arc<Self>, job: Job) {
+        self.queue
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push_back(job);
+        self.start_draining();
+    }
+
+    /// Starts a draining task unless one runs. The task is spawned, so a request that goes
+    /// away (its client hung up) never cuts a batch short.
+    fn start_draining(self: &Arc<Self>) {
+        if self
+            .draining
+            .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
+            .is_err()
+        {
+            return;
+        }
+        let this = self.clone();
+        tokio::spawn(async move {
+            loop {
+                let batch: Vec<Job> = {
+                    let mut queue = this.queue.lock().unwrap_or_else(|p| p.into_inner());
+                    let n = queue.len().min(MAX_BATCH);
+                    queue.drain(..n).collect()
+                };
+                if batch.is_empty() {
+                    this.draining.store(false, Ordering::Release);
+                    // A job queued between the drain and the flag would wait for nobody.
+                    let pending = !this
+                        .queue
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .is_empty();
+                    if pending
+                        && this
+                            .draining
+                            .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
+                            .is_ok()
+                    {
+                        continue;
+                    }
+                    return;
+                }
+                // A panicking job must not leave the queue without a drainer.
+                if AssertUnwindSafe(run_batch(&this.pool, batch))
+                    .catch_unwind()
+                    .await
+                    .is_err()
+                {
+                    tracing::error!("a write panicked; its batch was rolled back");
+                }
+            }
+        });
+    }
+}
+
+/// Runs the jobs in one transaction, each in a savepoint, and tells each the outcome.
+async fn run_batch(pool: &AnyPool, jobs: Vec<Job>) {
+    let mut delivers = Vec::with_capacity(jobs.len());
+    let committed = async {
+        let mut conn = pool.acquire().await?;
+        let mut tx = conn.begin().await?;
+        for job in jobs {
+            // On an error the jobs not yet run are dropped, and their requests hear so.
+            let mut savepoint = tx.begin().await?;
+            let (keep, deliver) = job(&mut savepoint).await;
+            delivers.push(deliver);
+            if keep {
+                savepoint.commit().await?;
+            } else {
+                savepoint.rollback().await?;
+            }
+        }
+        tx.commit().await
+    }
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "a batch of writes could not be committed");
+        e.to_string()
+    });
+    for deliver in delivers {
+        deliver(committed.clone());
+    }
+}
+
+impl Db {
+    /// Runs `work` as one atomic write and returns its result once it is durable: batched
+    /// with concurrent writes on SQLite, a transaction of its own on PostgreSQL. An `Err`
+    /// from `work` undoes whatever it wrote.
+    pub async fn write_job<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<T, E>> + Send + 'static,
+    {
+        let Some(batcher) = &self.batcher else {
+            let mut tx = self.write().begin().await.map_err(StoreError::from)?;
+            let out = work(&mut tx).await?;
+            tx.commit().await.map_err(StoreError::from)?;
+            return Ok(out);
+        };
+        let (send, receive) = oneshot::channel();
+        batcher.submit(Box::new(move |conn: &mut AnyConnection| {
+            Box::pin(async move {
+                let result = work(conn).await;
+                let keep = result.is_ok();
+                let deliver: Deliver = Box::new(move |committed| {
+                    let _ = send.send(match committed {
+                        Ok(()) => result,
+                        Err(e) => Err(StoreError::CommitFailed(e).into()),
+                    });
+                });
+                (keep, deliver)
+            })
+        }));
+        receive
+            .await
+            .unwrap_or_else(|_| Err(StoreError::CommitFailed("the writer stopped".into()).into()))
+    }
+}
