@@ -1,12 +1,15 @@
 //! The controller: performs the flow's commands on tokio (back office, printer) on its own
-//! thread and hands every result back as a flow event through a sink; sends the heartbeat;
-//! in offline mode issues walk-in numbers from the reserved block and replays them.
+//! thread and hands every result back as a flow event through a sink; passes the code
+//! scanner's scans to the flow; sends the heartbeat; in offline mode issues walk-in numbers
+//! from the reserved block and replays them.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use devices::health::DeviceState;
+use devices::scanner::Framing;
+use devices::scanner::watch::{ScannerEvent, spawn_scanner};
 use tokio::sync::mpsc;
 
 use crate::backend::{BackOffice, ClientError, DeviceReport, Heartbeat};
@@ -15,6 +18,7 @@ use crate::flow::{
 };
 use crate::offline::Journal;
 use crate::printing::{TicketOutput, paper_ticket};
+use crate::scanning::{self, ScannerConfig};
 
 /// Where results go: in the app, onto the Slint event loop; in tests, into a channel.
 pub type Sink = Arc<dyn Fn(Event) + Send + Sync>;
@@ -32,6 +36,10 @@ pub struct ControllerConfig {
     pub journal: Option<PathBuf>,
     /// Offline numbers to reserve at a time.
     pub offline_block: u32,
+    /// The code scanner.
+    pub scanner: ScannerConfig,
+    /// How long after losing the scanner the controller tries to open it again.
+    pub scanner_retry: Duration,
 }
 
 impl Default for ControllerConfig {
@@ -42,6 +50,8 @@ impl Default for ControllerConfig {
             config_version: "demo".to_owned(),
             journal: None,
             offline_block: 20,
+            scanner: ScannerConfig::None,
+            scanner_retry: Duration::from_secs(2),
         }
     }
 }
@@ -76,6 +86,8 @@ struct Shared {
     online: Mutex<Option<bool>>,
     /// The supervisor's lock message as last reported by the back office.
     locked: Mutex<Option<String>>,
+    /// The code scanner's state, once its thread has reported.
+    scanner: Mutex<Option<DeviceState>>,
 }
 
 /// Starts the controller on its own thread with its own tokio runtime.
@@ -113,7 +125,9 @@ pub fn spawn(
                     help: Mutex::new(false),
                     online: Mutex::new(None),
                     locked: Mutex::new(None),
+                    scanner: Mutex::new(None),
                 });
+                start_scanner(&shared);
                 run(rx, shared).await;
             });
         })?;
@@ -174,6 +188,13 @@ impl Shared {
             state: device_state(state).into(),
             detail: state.hint().map(str::to_owned),
         }];
+        if let Some(state) = *lock(&self.scanner) {
+            devices.push(DeviceReport {
+                device: "scanner".into(),
+                state: device_state(state).into(),
+                detail: state.hint().map(str::to_owned),
+            });
+        }
         if *lock(&self.help) {
             devices.push(DeviceReport {
                 device: "help".into(),
@@ -342,6 +363,40 @@ impl Shared {
                 let was = std::mem::replace(&mut *lock(&self.help), false);
                 if was {
                     self.beat().await;
+                }
+            }
+        }
+    }
+}
+
+/// Starts the scanner's device thread, if the terminal has a scanner, and a task that passes
+/// its scans to the flow.
+fn start_scanner(shared: &Arc<Shared>) {
+    let Some(source) = shared.config.scanner.source() else {
+        return;
+    };
+    match spawn_scanner(source, Framing::default(), shared.config.scanner_retry) {
+        Ok((events, _thread)) => {
+            tokio::spawn(watch_scanner(events, Arc::clone(shared)));
+        }
+        Err(e) => tracing::error!(error = %e, "scanner thread not started: scans are ignored"),
+    }
+}
+
+async fn watch_scanner(mut events: mpsc::UnboundedReceiver<ScannerEvent>, shared: Arc<Shared>) {
+    while let Some(event) = events.recv().await {
+        match event {
+            ScannerEvent::Health(h) => {
+                tracing::info!(state = device_state(h.state), "code scanner state changed");
+                *lock(&shared.scanner) = Some(h.state);
+            }
+            ScannerEvent::Rejected(e) => {
+                tracing::info!(reason = %e, "scan rejected by the scanner driver");
+                (shared.sink)(Event::ScanRejected(scanning::problem(&e)));
+            }
+            scan => {
+                if let Some(event) = scanning::flow_event(scan) {
+                    (shared.sink)(event);
                 }
             }
         }

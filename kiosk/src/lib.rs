@@ -8,5 +8,6 @@ pub mod flow;
 pub mod format;
 pub mod offline;
 pub mod printing;
+pub mod scanning;
 pub mod speech;
 pub mod ui;

@@ -14,6 +14,7 @@ use kiosk::backend::https::{HttpsBackOffice, HttpsConfig};
 use kiosk::controller::{self, ControllerConfig, Sink};
 use kiosk::flow::{Event, Flow, Lang, Timings};
 use kiosk::printing::{LinkOutput, TicketOutput};
+use kiosk::scanning::ScannerConfig;
 use kiosk::ui::App;
 use slint::ComponentHandle;
 
@@ -66,6 +67,22 @@ struct Args {
     /// Language after every session.
     #[arg(long, default_value = "de")]
     language: String,
+    /// Code scanner in keyboard mode: its evdev node (use /dev/input/by-id/…-event-kbd).
+    #[arg(long, value_name = "PATH", conflicts_with = "scanner_serial")]
+    scanner_evdev: Option<PathBuf>,
+    /// Code scanner in serial mode: its tty, e.g. /dev/ttyACM0.
+    #[arg(long, value_name = "PATH")]
+    scanner_serial: Option<PathBuf>,
+}
+
+impl Args {
+    fn scanner(&self) -> ScannerConfig {
+        match (&self.scanner_evdev, &self.scanner_serial) {
+            (Some(path), _) => ScannerConfig::Keyboard(path.clone()),
+            (None, Some(path)) => ScannerConfig::Serial(path.clone()),
+            (None, None) => ScannerConfig::None,
+        }
+    }
 }
 
 fn display_available(backend: Backend) -> bool {
@@ -191,6 +208,7 @@ fn run(args: Args) -> Result<()> {
         .with_context(|| format!("cannot create {}", args.data_dir.display()))?;
     let config = ControllerConfig {
         journal: Some(args.data_dir.join("offline-journal.db")),
+        scanner: args.scanner(),
         ..ControllerConfig::default()
     };
     let (controller, _thread) =

@@ -9,7 +9,7 @@ mod tests;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-pub use entry::{CheckInEntry, Field, Key};
+pub use entry::{CheckInEntry, Field, Key, ScanProblem};
 pub use model::*;
 
 /// Timings of the flow; the terminal's configuration sets them.
@@ -110,6 +110,23 @@ pub enum Screen {
     OutOfService(String),
 }
 
+impl Screen {
+    /// The screen's name, for logs (never its content).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Screen::Start => "start",
+            Screen::CheckIn(_) => "check_in",
+            Screen::Services => "services",
+            Screen::Progress(_) => "progress",
+            Screen::Ticket { .. } => "ticket",
+            Screen::CheckInProblem(_) => "check_in_problem",
+            Screen::WalkInRefused { .. } => "walk_in_refused",
+            Screen::Unreachable(_) => "unreachable",
+            Screen::OutOfService(_) => "out_of_service",
+        }
+    }
+}
+
 /// Something that happened: the visitor's input, a tick of the clock, or an I/O result.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
@@ -135,8 +152,10 @@ pub enum Event {
     Key(Key),
     /// "Check in".
     SubmitCheckIn,
-    /// The code scanner read something.
+    /// The code scanner read something (personal data: never logged).
     Scanned(String),
+    /// The code scanner delivered something it could not read.
+    ScanRejected(ScanProblem),
     /// A service chosen for a walk-in number.
     ChooseService(String),
     /// "Take a walk-in number instead" after a late arrival.

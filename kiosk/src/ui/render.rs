@@ -5,14 +5,15 @@ use std::rc::Rc;
 
 use layouts::{
     CheckInAdapter, DemoCode, Language, OutOfServiceAdapter, Problem, ProblemAdapter,
-    ProgressAdapter, RefusedAdapter, Screen as UiScreen, ServiceRow, ServiceState, ServicesAdapter,
-    Session, StartAdapter, Theme, TicketAdapter, Waiting,
+    ProgressAdapter, RefusedAdapter, ScanNotice, Screen as UiScreen, ServiceRow, ServiceState,
+    ServicesAdapter, Session, StartAdapter, Theme, TicketAdapter, Waiting,
 };
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::App;
 use crate::flow::{
-    Availability, CheckInOutcome, Field, Lang, Pending, PrintState, Screen, ServiceTree,
+    Availability, CheckInOutcome, Field, Lang, Pending, PrintState, ScanProblem, Screen,
+    ServiceTree,
 };
 use crate::format;
 
@@ -144,10 +145,21 @@ impl App {
         });
 
         let check_in = w.global::<CheckInAdapter>();
-        let (booking, code, field, complete) = match screen {
-            Screen::CheckIn(e) => (e.booking.as_str(), e.code.as_str(), e.field, e.complete()),
-            _ => ("", "", Field::Booking, false),
+        let (booking, code, field, complete, notice) = match screen {
+            Screen::CheckIn(e) => (
+                e.booking.as_str(),
+                e.code.as_str(),
+                e.field,
+                e.complete(),
+                e.notice,
+            ),
+            _ => ("", "", Field::Booking, false, None),
         };
+        check_in.set_notice(match notice {
+            None => ScanNotice::None,
+            Some(ScanProblem::Unreadable) => ScanNotice::Unreadable,
+            Some(ScanProblem::NotABooking) => ScanNotice::NotABooking,
+        });
         check_in.set_booking(booking.into());
         check_in.set_code(code.into());
         check_in.set_field(i32::from(field == Field::Code));

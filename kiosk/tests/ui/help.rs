@@ -4,28 +4,10 @@
 
 use std::time::{Duration, Instant};
 
-use crate::harness::{Kiosk, RealBackOffice};
+use crate::harness::{Kiosk, RealBackOffice, wait_for};
 
 fn health(bo: &RealBackOffice) -> Vec<(String, String)> {
-    let db = bo.db();
-    bo.runtime
-        .block_on(db.terminals(Some(backoffice::demo::OFFICE)))
-        .unwrap()
-        .into_iter()
-        .flat_map(|t| t.health)
-        .map(|d| (d.device, d.state))
-        .collect()
-}
-
-fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !done() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    bo.device_health()
 }
 
 #[test]

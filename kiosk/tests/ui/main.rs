@@ -7,5 +7,6 @@ mod harness;
 mod help;
 mod offline;
 mod privacy;
+mod scanner;
 mod screens;
 mod visits;
