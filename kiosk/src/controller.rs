@@ -1,7 +1,7 @@
 //! The controller: performs the flow's commands on tokio (back office, printer) on its own
 //! thread and hands every result back as a flow event through a sink; passes the code
-//! scanner's scans to the flow; sends the heartbeat; in offline mode issues walk-in numbers
-//! from the reserved block and replays them.
+//! scanner's scans to the flow; watches the required devices; sends the heartbeat; in offline
+//! mode issues walk-in numbers from the reserved block and replays them.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -14,8 +14,9 @@ use tokio::sync::mpsc;
 
 use crate::backend::{BackOffice, ClientError, DeviceReport, Heartbeat};
 use crate::flow::{
-    Command, Event, Localized, Origin, PrintFault, ServiceTree, TicketInfo, WalkInOutcome,
+    Command, Device, Event, Localized, Origin, PrintFault, ServiceTree, TicketInfo, WalkInOutcome,
 };
+use crate::health::RequiredDevices;
 use crate::offline::Journal;
 use crate::printing::{TicketOutput, paper_ticket};
 use crate::scanning::{self, ScannerConfig};
@@ -40,6 +41,12 @@ pub struct ControllerConfig {
     pub scanner: ScannerConfig,
     /// How long after losing the scanner the controller tries to open it again.
     pub scanner_retry: Duration,
+    /// Devices without which the terminal goes out of service.
+    pub required: Vec<Device>,
+    /// How often the required devices are checked.
+    pub device_poll: Duration,
+    /// How long a required device may be out of order before the terminal goes out of service.
+    pub device_grace: Duration,
 }
 
 impl Default for ControllerConfig {
@@ -52,6 +59,9 @@ impl Default for ControllerConfig {
             offline_block: 20,
             scanner: ScannerConfig::None,
             scanner_retry: Duration::from_secs(2),
+            required: vec![],
+            device_poll: Duration::from_secs(2),
+            device_grace: Duration::from_secs(10),
         }
     }
 }
@@ -128,6 +138,7 @@ pub fn spawn(
                     scanner: Mutex::new(None),
                 });
                 start_scanner(&shared);
+                tokio::spawn(watch_devices(Arc::clone(&shared)));
                 run(rx, shared).await;
             });
         })?;
@@ -178,11 +189,16 @@ impl Shared {
         }
     }
 
-    async fn beat(&self) {
+    /// The ticket printer's state now (waits while it prints).
+    async fn printer_state(&self) -> DeviceState {
         let p = Arc::clone(&self.printer);
-        let state = tokio::task::spawn_blocking(move || lock(&p).state())
+        tokio::task::spawn_blocking(move || lock(&p).state())
             .await
-            .unwrap_or(DeviceState::Error);
+            .unwrap_or(DeviceState::Error)
+    }
+
+    async fn beat(&self) {
+        let state = self.printer_state().await;
         let mut devices = vec![DeviceReport {
             device: "ticket_printer".into(),
             state: device_state(state).into(),
@@ -399,6 +415,38 @@ async fn watch_scanner(mut events: mpsc::UnboundedReceiver<ScannerEvent>, shared
                     (shared.sink)(event);
                 }
             }
+        }
+    }
+}
+
+/// Checks the required devices every `device_poll` and tells the flow when one goes missing
+/// or comes back.
+async fn watch_devices(shared: Arc<Shared>) {
+    let config = &shared.config;
+    if config.required.is_empty() {
+        return;
+    }
+    let mut required = RequiredDevices::new(&config.required, config.device_grace);
+    let mut ticker = tokio::time::interval(config.device_poll);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        if required.requires(Device::TicketPrinter) {
+            let state = shared.printer_state().await;
+            required.observe(Device::TicketPrinter, state, std::time::Instant::now());
+        }
+        if required.requires(Device::CodeScanner) {
+            // Until the scanner thread reports, the scanner counts as absent.
+            let state = lock(&shared.scanner).unwrap_or(DeviceState::Absent);
+            required.observe(Device::CodeScanner, state, std::time::Instant::now());
+        }
+        for (device, working) in required.changes(std::time::Instant::now()) {
+            if working {
+                tracing::info!(?device, "required device works again");
+            } else {
+                tracing::warn!(?device, "required device missing: terminal out of service");
+            }
+            (shared.sink)(Event::RequiredDevice { device, working });
         }
     }
 }

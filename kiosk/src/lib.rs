@@ -6,6 +6,7 @@ pub mod controller;
 pub mod demo;
 pub mod flow;
 pub mod format;
+pub mod health;
 pub mod offline;
 pub mod printing;
 pub mod scanning;

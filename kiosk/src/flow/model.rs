@@ -296,3 +296,36 @@ pub enum PrintFault {
     /// Any other failure.
     Failed,
 }
+
+/// A device the terminal's configuration may require.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Device {
+    /// The ticket printer.
+    TicketPrinter,
+    /// The code scanner.
+    CodeScanner,
+}
+
+/// Why the terminal takes no visitors.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OutOfService {
+    /// The supervisor's lock message, while the terminal is locked.
+    pub lock: Option<String>,
+    /// Required devices that are missing or out of order.
+    pub missing: Vec<Device>,
+}
+
+impl OutOfService {
+    /// Locked by a supervisor with `message`, no device missing.
+    pub fn locked(message: &str) -> Self {
+        Self {
+            lock: Some(message.to_owned()),
+            missing: vec![],
+        }
+    }
+
+    /// Whether anything keeps the terminal out of service.
+    pub fn applies(&self) -> bool {
+        self.lock.is_some() || !self.missing.is_empty()
+    }
+}

@@ -11,13 +11,30 @@ use super::{
 
 /// Applies an input or result event to the flow.
 pub(super) fn apply(flow: &mut Flow, event: Event, now: Instant) -> Vec<Command> {
+    match event {
+        Event::Locked(lock) => {
+            let interrupt = lock.is_some();
+            flow.service.lock = lock;
+            return flow.service_changed(interrupt);
+        }
+        Event::RequiredDevice { device, working } => {
+            let missing = &mut flow.service.missing;
+            missing.retain(|d| *d != device);
+            if !working {
+                missing.push(device);
+                missing.sort();
+            }
+            return flow.service_changed(false);
+        }
+        _ => {}
+    }
     if let Screen::OutOfService(_) = flow.screen {
         return match event {
-            Event::Locked(None) => {
-                flow.screen = Screen::Start;
-                vec![Command::LoadServices]
-            }
             Event::Help => help(flow),
+            Event::ServicesLoaded(Ok(tree)) => {
+                flow.services = Some(tree);
+                vec![]
+            }
             _ => vec![],
         };
     }
@@ -29,12 +46,6 @@ pub(super) fn apply(flow: &mut Flow, event: Event, now: Instant) -> Vec<Command>
         Event::ToggleSpeech => flow.prefs.speech = !flow.prefs.speech,
         Event::Help => return help(flow),
         Event::DismissHelp => flow.help = false,
-        Event::Locked(Some(reason)) => {
-            let mut commands = flow.wipe();
-            flow.screen = Screen::OutOfService(reason);
-            commands.retain(|c| *c != Command::RequestHelp);
-            return commands;
-        }
         Event::StartCheckIn
             if matches!(
                 flow.screen,

@@ -12,8 +12,8 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::App;
 use crate::flow::{
-    Availability, CheckInOutcome, Field, Lang, Pending, PrintState, ScanProblem, Screen,
-    ServiceTree,
+    Availability, CheckInOutcome, Device, Field, Lang, OutOfService, Pending, PrintState,
+    ScanProblem, Screen, ServiceTree,
 };
 use crate::format;
 
@@ -196,11 +196,15 @@ impl App {
             refused.set_state(state);
             refused.set_next(next_text(next, lang));
         }
-        let reason = match screen {
-            Screen::OutOfService(r) => r.as_str(),
-            _ => "",
+        let none = OutOfService::default();
+        let why = match screen {
+            Screen::OutOfService(why) => why,
+            _ => &none,
         };
-        w.global::<OutOfServiceAdapter>().set_reason(reason.into());
+        let out = w.global::<OutOfServiceAdapter>();
+        out.set_reason(why.lock.as_deref().unwrap_or_default().into());
+        out.set_printer_missing(why.missing.contains(&Device::TicketPrinter));
+        out.set_scanner_missing(why.missing.contains(&Device::CodeScanner));
     }
 
     fn render_ticket(&self, screen: &Screen, lang: Lang) {

@@ -63,7 +63,7 @@ fn a_supervisors_lock_takes_the_terminal_out_of_service_and_back() {
     settle_until(
         &k,
         "the lock",
-        |s| matches!(s, Screen::OutOfService(m) if m == "Wartung bis 10 Uhr"),
+        |s| matches!(s, Screen::OutOfService(m) if m.lock.as_deref() == Some("Wartung bis 10 Uhr")),
     );
     assert!(
         k.shows("Wartung bis 10 Uhr"),

@@ -6,6 +6,7 @@ mod fake;
 mod harness;
 mod help;
 mod offline;
+mod out_of_service;
 mod privacy;
 mod scanner;
 mod screens;
