@@ -1,7 +1,7 @@
 //! The controller: performs the flow's commands on tokio (back office, printer) on its own
 //! thread and hands every result back as a flow event through a sink; passes the code
 //! scanner's scans to the flow; watches the required devices; sends the heartbeat; in offline
-//! mode issues walk-in numbers from the reserved block and replays them.
+//! mode issues walk-in numbers and check-in tickets from the reserved block and replays them.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -14,7 +14,8 @@ use tokio::sync::mpsc;
 
 use crate::backend::{BackOffice, ClientError, DeviceReport, Heartbeat};
 use crate::flow::{
-    Command, Device, Event, Localized, Origin, PrintFault, ServiceTree, TicketInfo, WalkInOutcome,
+    CheckInOutcome, Command, Device, Event, Localized, Origin, PrintFault, ServiceTree, TicketInfo,
+    WalkInOutcome,
 };
 use crate::health::RequiredDevices;
 use crate::offline::Journal;
@@ -143,6 +144,27 @@ pub fn spawn(
             });
         })?;
     Ok((Controller { tx }, thread))
+}
+
+/// A ticket issued offline: no live page, no estimate yet.
+fn offline_ticket(
+    (number, issued_at): (String, jiff::Timestamp),
+    origin: Origin,
+    tree: Option<&ServiceTree>,
+) -> TicketInfo {
+    TicketInfo {
+        number,
+        origin,
+        office_name: tree.map(|t| t.office_name.clone()).unwrap_or_default(),
+        service_id: String::new(),
+        service: Localized::default(),
+        waiting_area: Localized::default(),
+        people_ahead: 0,
+        wait_minutes: (0, 0),
+        issued_at,
+        appointment_at: None,
+        status_url: String::new(),
+    }
 }
 
 fn device_state(state: DeviceState) -> &'static str {
@@ -295,34 +317,55 @@ impl Shared {
 
     /// A walk-in number from the reserved block while the back office is unreachable.
     async fn offline_walk_in(&self, service_id: &str) -> Option<TicketInfo> {
-        let journal = self.journal.as_ref()?;
-        let now = jiff::Timestamp::now();
-        let number = match journal.issue(&today(), service_id, &now.to_string()).await {
-            Ok(n) => n?,
-            Err(e) => {
-                tracing::error!(error = %e, "offline ticket not recorded, none issued");
-                return None;
-            }
-        };
-        tracing::info!(number = %number, service = %service_id, "offline ticket issued");
+        let number = self.offline_number(service_id, None).await?;
+        tracing::info!(number = %number.0, service = %service_id, "offline ticket issued");
         let tree = lock(&self.tree).clone();
         let service = tree.as_ref().and_then(|t| t.service(service_id));
         Some(TicketInfo {
-            number: number.clone(),
-            origin: Origin::Offline,
-            office_name: tree
-                .as_ref()
-                .map(|t| t.office_name.clone())
-                .unwrap_or_default(),
             service_id: service_id.to_owned(),
             service: service.map_or_else(|| Localized::same(service_id), |s| s.name.clone()),
             waiting_area: service.map(|s| s.waiting_area.clone()).unwrap_or_default(),
-            people_ahead: 0,
-            wait_minutes: (0, 0),
-            issued_at: now,
-            appointment_at: None,
-            status_url: String::new(),
+            ..offline_ticket(number, Origin::Offline, tree.as_deref())
         })
+    }
+
+    /// An appointment check-in while the back office is unreachable: a number from the
+    /// reserved block, journaled with the booking number (never the code) so the back office
+    /// links it to the appointment when it is back; the counter confirms the appointment.
+    /// Needs the service list seen while online: an unmatched booking is filed under the
+    /// office's first service.
+    async fn offline_check_in(&self, booking: &str) -> Option<TicketInfo> {
+        let tree = lock(&self.tree).clone()?;
+        let fallback = tree
+            .groups
+            .iter()
+            .flat_map(|g| &g.services)
+            .next()?
+            .id
+            .clone();
+        let number = self.offline_number(&fallback, Some(booking)).await?;
+        tracing::info!(number = %number.0, "offline check-in ticket issued");
+        Some(offline_ticket(number, Origin::OfflineCheckIn, Some(&tree)))
+    }
+
+    /// The next offline number, recorded in the journal before it is shown.
+    async fn offline_number(
+        &self,
+        service_id: &str,
+        booking: Option<&str>,
+    ) -> Option<(String, jiff::Timestamp)> {
+        let journal = self.journal.as_ref()?;
+        let now = jiff::Timestamp::now();
+        match journal
+            .issue(&today(), service_id, &now.to_string(), booking)
+            .await
+        {
+            Ok(number) => number.map(|n| (n, now)),
+            Err(e) => {
+                tracing::error!(error = %e, "offline ticket not recorded, none issued");
+                None
+            }
+        }
     }
 
     async fn perform(self: Arc<Self>, command: Command) {
@@ -342,10 +385,18 @@ impl Shared {
             Command::CheckIn { booking, code } => {
                 let r = backend.check_in(&booking, &code).await;
                 self.observe(&r);
-                (self.sink)(Event::CheckInAnswered(r.map_err(|e| {
-                    tracing::warn!(error = %e, "check-in not answered");
-                    e.unreachable()
-                })));
+                let event = match r {
+                    Ok(outcome) => Ok(outcome),
+                    Err(e) if e.is_offline() => match self.offline_check_in(&booking).await {
+                        Some(ticket) => Ok(CheckInOutcome::CheckedIn(ticket)),
+                        None => Err(e.unreachable()),
+                    },
+                    Err(e) => {
+                        tracing::warn!(error = %e, "check-in not answered");
+                        Err(e.unreachable())
+                    }
+                };
+                (self.sink)(Event::CheckInAnswered(event));
             }
             Command::WalkIn { service_id } => {
                 let r = backend.walk_in(&service_id).await;

@@ -197,8 +197,18 @@ pub enum Origin {
     Appointment,
     /// A walk-in number.
     WalkIn,
-    /// Issued by this terminal while the back office was unreachable.
+    /// A walk-in number issued by this terminal while the back office was unreachable.
     Offline,
+    /// An appointment check-in while the back office was unreachable: a number from the
+    /// offline block; the appointment is confirmed at the counter.
+    OfflineCheckIn,
+}
+
+impl Origin {
+    /// Whether the terminal issued the ticket on its own, offline.
+    pub fn offline(self) -> bool {
+        matches!(self, Origin::Offline | Origin::OfflineCheckIn)
+    }
 }
 
 /// A ticket as the visitor sees it on the screen and on paper. No personal data.

@@ -242,7 +242,8 @@ impl App {
             PrintState::Failed(_) => 2,
         });
         t.set_reprint(*reprint);
-        t.set_offline(ticket.origin == crate::flow::Origin::Offline);
+        t.set_offline(ticket.origin.offline());
+        t.set_unconfirmed(ticket.origin == crate::flow::Origin::OfflineCheckIn);
     }
 
     fn render_problem(&self, screen: &Screen, lang: Lang, now: jiff::Timestamp) {
