@@ -10,4 +10,5 @@ mod out_of_service;
 mod privacy;
 mod scanner;
 mod screens;
+mod speech;
 mod visits;
