@@ -24,6 +24,9 @@ pub struct Ticket {
     pub issued_at: String,
     /// What the QR code encodes: the live-position page for the visitor's phone.
     pub qr_payload: String,
+    /// A line for the visitor printed in bold under the wait, e.g. that an appointment taken
+    /// while the terminal was offline is confirmed at the counter.
+    pub note: Option<String>,
     /// Optional office logo, printed centred above everything else.
     pub logo: Option<Raster>,
     /// The fixed texts around the values.
@@ -43,6 +46,7 @@ impl Ticket {
             wait: WaitRange { min: 20, max: 35 },
             issued_at: "26.11.2026  13:15".into(),
             qr_payload: "https://termine.stadt.example/q/7K2M9X".into(),
+            note: None,
             logo: None,
             labels: TicketLabels::german(),
         }

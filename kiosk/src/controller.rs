@@ -1,20 +1,26 @@
 //! The controller: performs the flow's commands on tokio (back office, printer) on its own
-//! thread and hands every result back as a flow event through a sink; sends the heartbeat;
-//! in offline mode issues walk-in numbers from the reserved block and replays them.
+//! thread and hands every result back as a flow event through a sink; passes the code
+//! scanner's scans to the flow; watches the required devices; sends the heartbeat; in offline
+//! mode issues walk-in numbers and check-in tickets from the reserved block and replays them.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use devices::health::DeviceState;
+use devices::scanner::Framing;
+use devices::scanner::watch::{ScannerEvent, spawn_scanner};
 use tokio::sync::mpsc;
 
 use crate::backend::{BackOffice, ClientError, DeviceReport, Heartbeat};
 use crate::flow::{
-    Command, Event, Localized, Origin, PrintFault, ServiceTree, TicketInfo, WalkInOutcome,
+    CheckInOutcome, Command, Device, Event, Localized, Origin, PrintFault, ServiceTree, TicketInfo,
+    WalkInOutcome,
 };
+use crate::health::RequiredDevices;
 use crate::offline::Journal;
 use crate::printing::{TicketOutput, paper_ticket};
+use crate::scanning::{self, ScannerConfig};
 
 /// Where results go: in the app, onto the Slint event loop; in tests, into a channel.
 pub type Sink = Arc<dyn Fn(Event) + Send + Sync>;
@@ -32,6 +38,16 @@ pub struct ControllerConfig {
     pub journal: Option<PathBuf>,
     /// Offline numbers to reserve at a time.
     pub offline_block: u32,
+    /// The code scanner.
+    pub scanner: ScannerConfig,
+    /// How long after losing the scanner the controller tries to open it again.
+    pub scanner_retry: Duration,
+    /// Devices without which the terminal goes out of service.
+    pub required: Vec<Device>,
+    /// How often the required devices are checked.
+    pub device_poll: Duration,
+    /// How long a required device may be out of order before the terminal goes out of service.
+    pub device_grace: Duration,
 }
 
 impl Default for ControllerConfig {
@@ -42,6 +58,11 @@ impl Default for ControllerConfig {
             config_version: "demo".to_owned(),
             journal: None,
             offline_block: 20,
+            scanner: ScannerConfig::None,
+            scanner_retry: Duration::from_secs(2),
+            required: vec![],
+            device_poll: Duration::from_secs(2),
+            device_grace: Duration::from_secs(10),
         }
     }
 }
@@ -76,6 +97,8 @@ struct Shared {
     online: Mutex<Option<bool>>,
     /// The supervisor's lock message as last reported by the back office.
     locked: Mutex<Option<String>>,
+    /// The code scanner's state, once its thread has reported.
+    scanner: Mutex<Option<DeviceState>>,
 }
 
 /// Starts the controller on its own thread with its own tokio runtime.
@@ -113,11 +136,35 @@ pub fn spawn(
                     help: Mutex::new(false),
                     online: Mutex::new(None),
                     locked: Mutex::new(None),
+                    scanner: Mutex::new(None),
                 });
+                start_scanner(&shared);
+                tokio::spawn(watch_devices(Arc::clone(&shared)));
                 run(rx, shared).await;
             });
         })?;
     Ok((Controller { tx }, thread))
+}
+
+/// A ticket issued offline: no live page, no estimate yet.
+fn offline_ticket(
+    (number, issued_at): (String, jiff::Timestamp),
+    origin: Origin,
+    tree: Option<&ServiceTree>,
+) -> TicketInfo {
+    TicketInfo {
+        number,
+        origin,
+        office_name: tree.map(|t| t.office_name.clone()).unwrap_or_default(),
+        service_id: String::new(),
+        service: Localized::default(),
+        waiting_area: Localized::default(),
+        people_ahead: 0,
+        wait_minutes: (0, 0),
+        issued_at,
+        appointment_at: None,
+        status_url: String::new(),
+    }
 }
 
 fn device_state(state: DeviceState) -> &'static str {
@@ -164,16 +211,28 @@ impl Shared {
         }
     }
 
-    async fn beat(&self) {
+    /// The ticket printer's state now (waits while it prints).
+    async fn printer_state(&self) -> DeviceState {
         let p = Arc::clone(&self.printer);
-        let state = tokio::task::spawn_blocking(move || lock(&p).state())
+        tokio::task::spawn_blocking(move || lock(&p).state())
             .await
-            .unwrap_or(DeviceState::Error);
+            .unwrap_or(DeviceState::Error)
+    }
+
+    async fn beat(&self) {
+        let state = self.printer_state().await;
         let mut devices = vec![DeviceReport {
             device: "ticket_printer".into(),
             state: device_state(state).into(),
             detail: state.hint().map(str::to_owned),
         }];
+        if let Some(state) = *lock(&self.scanner) {
+            devices.push(DeviceReport {
+                device: "scanner".into(),
+                state: device_state(state).into(),
+                detail: state.hint().map(str::to_owned),
+            });
+        }
         if *lock(&self.help) {
             devices.push(DeviceReport {
                 device: "help".into(),
@@ -258,34 +317,55 @@ impl Shared {
 
     /// A walk-in number from the reserved block while the back office is unreachable.
     async fn offline_walk_in(&self, service_id: &str) -> Option<TicketInfo> {
-        let journal = self.journal.as_ref()?;
-        let now = jiff::Timestamp::now();
-        let number = match journal.issue(&today(), service_id, &now.to_string()).await {
-            Ok(n) => n?,
-            Err(e) => {
-                tracing::error!(error = %e, "offline ticket not recorded, none issued");
-                return None;
-            }
-        };
-        tracing::info!(number = %number, service = %service_id, "offline ticket issued");
+        let number = self.offline_number(service_id, None).await?;
+        tracing::info!(number = %number.0, service = %service_id, "offline ticket issued");
         let tree = lock(&self.tree).clone();
         let service = tree.as_ref().and_then(|t| t.service(service_id));
         Some(TicketInfo {
-            number: number.clone(),
-            origin: Origin::Offline,
-            office_name: tree
-                .as_ref()
-                .map(|t| t.office_name.clone())
-                .unwrap_or_default(),
             service_id: service_id.to_owned(),
             service: service.map_or_else(|| Localized::same(service_id), |s| s.name.clone()),
             waiting_area: service.map(|s| s.waiting_area.clone()).unwrap_or_default(),
-            people_ahead: 0,
-            wait_minutes: (0, 0),
-            issued_at: now,
-            appointment_at: None,
-            status_url: String::new(),
+            ..offline_ticket(number, Origin::Offline, tree.as_deref())
         })
+    }
+
+    /// An appointment check-in while the back office is unreachable: a number from the
+    /// reserved block, journaled with the booking number (never the code) so the back office
+    /// links it to the appointment when it is back; the counter confirms the appointment.
+    /// Needs the service list seen while online: an unmatched booking is filed under the
+    /// office's first service.
+    async fn offline_check_in(&self, booking: &str) -> Option<TicketInfo> {
+        let tree = lock(&self.tree).clone()?;
+        let fallback = tree
+            .groups
+            .iter()
+            .flat_map(|g| &g.services)
+            .next()?
+            .id
+            .clone();
+        let number = self.offline_number(&fallback, Some(booking)).await?;
+        tracing::info!(number = %number.0, "offline check-in ticket issued");
+        Some(offline_ticket(number, Origin::OfflineCheckIn, Some(&tree)))
+    }
+
+    /// The next offline number, recorded in the journal before it is shown.
+    async fn offline_number(
+        &self,
+        service_id: &str,
+        booking: Option<&str>,
+    ) -> Option<(String, jiff::Timestamp)> {
+        let journal = self.journal.as_ref()?;
+        let now = jiff::Timestamp::now();
+        match journal
+            .issue(&today(), service_id, &now.to_string(), booking)
+            .await
+        {
+            Ok(number) => number.map(|n| (n, now)),
+            Err(e) => {
+                tracing::error!(error = %e, "offline ticket not recorded, none issued");
+                None
+            }
+        }
     }
 
     async fn perform(self: Arc<Self>, command: Command) {
@@ -305,10 +385,18 @@ impl Shared {
             Command::CheckIn { booking, code } => {
                 let r = backend.check_in(&booking, &code).await;
                 self.observe(&r);
-                (self.sink)(Event::CheckInAnswered(r.map_err(|e| {
-                    tracing::warn!(error = %e, "check-in not answered");
-                    e.unreachable()
-                })));
+                let event = match r {
+                    Ok(outcome) => Ok(outcome),
+                    Err(e) if e.is_offline() => match self.offline_check_in(&booking).await {
+                        Some(ticket) => Ok(CheckInOutcome::CheckedIn(ticket)),
+                        None => Err(e.unreachable()),
+                    },
+                    Err(e) => {
+                        tracing::warn!(error = %e, "check-in not answered");
+                        Err(e.unreachable())
+                    }
+                };
+                (self.sink)(Event::CheckInAnswered(event));
             }
             Command::WalkIn { service_id } => {
                 let r = backend.walk_in(&service_id).await;
@@ -344,6 +432,72 @@ impl Shared {
                     self.beat().await;
                 }
             }
+        }
+    }
+}
+
+/// Starts the scanner's device thread, if the terminal has a scanner, and a task that passes
+/// its scans to the flow.
+fn start_scanner(shared: &Arc<Shared>) {
+    let Some(source) = shared.config.scanner.source() else {
+        return;
+    };
+    match spawn_scanner(source, Framing::default(), shared.config.scanner_retry) {
+        Ok((events, _thread)) => {
+            tokio::spawn(watch_scanner(events, Arc::clone(shared)));
+        }
+        Err(e) => tracing::error!(error = %e, "scanner thread not started: scans are ignored"),
+    }
+}
+
+async fn watch_scanner(mut events: mpsc::UnboundedReceiver<ScannerEvent>, shared: Arc<Shared>) {
+    while let Some(event) = events.recv().await {
+        match event {
+            ScannerEvent::Health(h) => {
+                tracing::info!(state = device_state(h.state), "code scanner state changed");
+                *lock(&shared.scanner) = Some(h.state);
+            }
+            ScannerEvent::Rejected(e) => {
+                tracing::info!(reason = %e, "scan rejected by the scanner driver");
+                (shared.sink)(Event::ScanRejected(scanning::problem(&e)));
+            }
+            scan => {
+                if let Some(event) = scanning::flow_event(scan) {
+                    (shared.sink)(event);
+                }
+            }
+        }
+    }
+}
+
+/// Checks the required devices every `device_poll` and tells the flow when one goes missing
+/// or comes back.
+async fn watch_devices(shared: Arc<Shared>) {
+    let config = &shared.config;
+    if config.required.is_empty() {
+        return;
+    }
+    let mut required = RequiredDevices::new(&config.required, config.device_grace);
+    let mut ticker = tokio::time::interval(config.device_poll);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        if required.requires(Device::TicketPrinter) {
+            let state = shared.printer_state().await;
+            required.observe(Device::TicketPrinter, state, std::time::Instant::now());
+        }
+        if required.requires(Device::CodeScanner) {
+            // Until the scanner thread reports, the scanner counts as absent.
+            let state = lock(&shared.scanner).unwrap_or(DeviceState::Absent);
+            required.observe(Device::CodeScanner, state, std::time::Instant::now());
+        }
+        for (device, working) in required.changes(std::time::Instant::now()) {
+            if working {
+                tracing::info!(?device, "required device works again");
+            } else {
+                tracing::warn!(?device, "required device missing: terminal out of service");
+            }
+            (shared.sink)(Event::RequiredDevice { device, working });
         }
     }
 }

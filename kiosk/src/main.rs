@@ -12,8 +12,9 @@ use devices::sim::SimPrinter;
 use kiosk::backend::BackOffice;
 use kiosk::backend::https::{HttpsBackOffice, HttpsConfig};
 use kiosk::controller::{self, ControllerConfig, Sink};
-use kiosk::flow::{Event, Flow, Lang, Timings};
+use kiosk::flow::{Device, Event, Flow, Lang, Timings};
 use kiosk::printing::{LinkOutput, TicketOutput};
+use kiosk::scanning::ScannerConfig;
 use kiosk::ui::App;
 use slint::ComponentHandle;
 
@@ -66,6 +67,50 @@ struct Args {
     /// Language after every session.
     #[arg(long, default_value = "de")]
     language: String,
+    /// Code scanner in keyboard mode: its evdev node (use /dev/input/by-id/…-event-kbd).
+    #[arg(long, value_name = "PATH", conflicts_with = "scanner_serial")]
+    scanner_evdev: Option<PathBuf>,
+    /// Code scanner in serial mode: its tty, e.g. /dev/ttyACM0.
+    #[arg(long, value_name = "PATH")]
+    scanner_serial: Option<PathBuf>,
+    /// A device without which the terminal shows the out-of-service screen (repeat for both).
+    #[arg(long, value_enum, value_name = "DEVICE")]
+    require: Vec<RequiredDevice>,
+    /// Seconds a required device may be missing before the terminal goes out of service.
+    #[arg(long, default_value_t = 10)]
+    device_grace_secs: u64,
+}
+
+/// A device the configuration can require.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum RequiredDevice {
+    /// The ticket printer.
+    Printer,
+    /// The code scanner (needs --scanner-evdev or --scanner-serial).
+    Scanner,
+}
+
+impl Args {
+    fn scanner(&self) -> ScannerConfig {
+        match (&self.scanner_evdev, &self.scanner_serial) {
+            (Some(path), _) => ScannerConfig::Keyboard(path.clone()),
+            (None, Some(path)) => ScannerConfig::Serial(path.clone()),
+            (None, None) => ScannerConfig::None,
+        }
+    }
+
+    fn required(&self) -> Result<Vec<Device>> {
+        self.require
+            .iter()
+            .map(|d| match d {
+                RequiredDevice::Printer => Ok(Device::TicketPrinter),
+                RequiredDevice::Scanner if self.scanner() == ScannerConfig::None => {
+                    bail!("--require scanner needs --scanner-evdev or --scanner-serial")
+                }
+                RequiredDevice::Scanner => Ok(Device::CodeScanner),
+            })
+            .collect()
+    }
 }
 
 fn display_available(backend: Backend) -> bool {
@@ -109,6 +154,7 @@ fn run(args: Args) -> Result<()> {
             args.language
         )
     })?;
+    let required = args.required()?;
     let timings = Timings::new(
         Duration::from_secs(args.idle_secs),
         Duration::from_secs(args.warning_secs),
@@ -191,6 +237,9 @@ fn run(args: Args) -> Result<()> {
         .with_context(|| format!("cannot create {}", args.data_dir.display()))?;
     let config = ControllerConfig {
         journal: Some(args.data_dir.join("offline-journal.db")),
+        scanner: args.scanner(),
+        required,
+        device_grace: Duration::from_secs(args.device_grace_secs),
         ..ControllerConfig::default()
     };
     let (controller, _thread) =

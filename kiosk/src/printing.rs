@@ -10,7 +10,7 @@ use devices::sim::SimPrinter;
 use devices::ticket::{Ticket, TicketLabels, WaitRange};
 use devices::usb::UsbTransport;
 
-use crate::flow::{Lang, PrintFault, TicketInfo};
+use crate::flow::{Lang, Origin, PrintFault, TicketInfo};
 use crate::format;
 
 /// A ticket printer as the controller uses it. Blocking: call it off the UI thread.
@@ -155,14 +155,33 @@ fn labels(lang: Lang) -> TicketLabels {
     }
 }
 
+/// What an offline check-in's ticket says instead of the service, and its note.
+fn unconfirmed_appointment(lang: Lang) -> (&'static str, &'static str) {
+    match lang {
+        Lang::En => (
+            "Appointment",
+            "Your appointment will be confirmed at the counter.",
+        ),
+        Lang::Fr => ("Rendez-vous", "Votre rendez-vous sera confirmé au guichet."),
+        Lang::Tr => ("Randevu", "Randevunuz gişede onaylanacak."),
+        _ => ("Termin", "Ihr Termin wird am Schalter bestätigt."),
+    }
+}
+
 /// The paper ticket for `info` in the visitor's language (as far as the code page allows).
 pub fn paper_ticket(info: &TicketInfo, lang: Lang) -> Ticket {
     let lang = paper_lang(lang);
     let (low, high) = info.wait_minutes;
+    let (service, note) = if info.origin == Origin::OfflineCheckIn {
+        let (service, note) = unconfirmed_appointment(lang);
+        (service.to_owned(), Some(note.to_owned()))
+    } else {
+        (info.service.get(lang).to_owned(), None)
+    };
     Ticket {
         office: info.office_name.clone(),
         number: info.number.clone(),
-        service: info.service.get(lang).to_owned(),
+        service,
         waiting_area: info.waiting_area.get(lang).to_owned(),
         people_ahead: info.people_ahead,
         wait: WaitRange::new(low.min(high), high.max(low)).unwrap_or(Ticket::sample().wait),
@@ -173,6 +192,7 @@ pub fn paper_ticket(info: &TicketInfo, lang: Lang) -> Ticket {
         } else {
             info.status_url.clone()
         },
+        note,
         logo: None,
         labels: labels(lang),
     }

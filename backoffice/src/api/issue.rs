@@ -426,15 +426,6 @@ pub async fn offline_ticket(
     {
         return Ok(reject("number was not reserved for this terminal that day"));
     }
-    if state
-        .db
-        .service(&t.service_id)
-        .await?
-        .filter(|s| s.office_id == office.id)
-        .is_none()
-    {
-        return Ok(reject("unknown service"));
-    }
     let appointment = match &t.booking_number {
         Some(b) => state
             .db
@@ -443,11 +434,25 @@ pub async fn offline_ticket(
             .filter(|a| a.office_id == office.id && a.ticket_id.is_none()),
         None => None,
     };
+    // A check-in the terminal could not verify: the appointment says which service; the
+    // terminal's service stands only for a booking that matches no open appointment.
+    let service_id = appointment
+        .as_ref()
+        .map_or(t.service_id.as_str(), |a| a.service_id.as_str());
+    if state
+        .db
+        .service(service_id)
+        .await?
+        .filter(|s| s.office_id == office.id)
+        .is_none()
+    {
+        return Ok(reject("unknown service"));
+    }
     let request_key = format!("offline:{day}:{}", t.display_number);
     let new = NewTicket {
         office_id: office.id.clone(),
         day: day.clone(),
-        service_id: t.service_id.clone(),
+        service_id: service_id.to_owned(),
         origin: Origin::Offline,
         numbering: Numbering::Fixed {
             prefix: office.offline_prefix,

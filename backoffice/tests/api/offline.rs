@@ -62,6 +62,16 @@ pub async fn offline_tickets_appear_exactly_once(h: &Harness) {
         .collect();
     assert_eq!(numbers.iter().filter(|n| **n == "Z001").count(), 1);
     assert_eq!(numbers.iter().filter(|n| **n == "Z002").count(), 1);
+    let z002 = queue["tickets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["display_number"] == "Z002")
+        .unwrap();
+    assert_eq!(
+        z002["service_id"], a.service_id,
+        "a check-in is filed under its appointment's service, not the terminal's guess"
+    );
 
     // The booking printed offline is reconciled: checking in now reprints Z002.
     let (status, body) = h

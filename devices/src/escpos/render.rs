@@ -202,9 +202,12 @@ pub fn render_ticket_full(
     p.feed_lines(1).emphasis(true);
     emit(&mut p, &ticket.service, paper, true, raster);
     p.emphasis(false).feed_lines(1);
-    emit(&mut p, &labels.waiting_area, paper, false, raster);
-    emit(&mut p, &ticket.waiting_area, paper, false, raster);
-    p.feed_lines(1);
+    // An unknown waiting area (a ticket issued offline) prints no label either.
+    if !ticket.waiting_area.is_empty() {
+        emit(&mut p, &labels.waiting_area, paper, false, raster);
+        emit(&mut p, &ticket.waiting_area, paper, false, raster);
+        p.feed_lines(1);
+    }
     let ahead = format!("{} {}", labels.people_ahead, ticket.people_ahead);
     emit(&mut p, &ahead, paper, false, raster);
     let wait = format!(
@@ -214,6 +217,11 @@ pub fn render_ticket_full(
         ticket.wait.max()
     );
     emit(&mut p, &wait, paper, false, raster);
+    if let Some(note) = &ticket.note {
+        p.feed_lines(1).emphasis(true);
+        emit(&mut p, note, paper, true, raster);
+        p.emphasis(false);
+    }
     p.feed_lines(1)
         .qr(ticket.qr_payload.as_bytes(), qr_module)?
         .feed_lines(1);
@@ -235,6 +243,21 @@ mod tests {
         );
         assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
         assert_eq!(wrap("", 4), [""]);
+    }
+
+    #[test]
+    fn a_note_prints_and_an_unknown_waiting_area_prints_no_label() {
+        let has =
+            |bytes: &[u8], text: &str| bytes.windows(text.len()).any(|w| w == text.as_bytes());
+        let plain = render_ticket(&Ticket::sample(), PaperWidth::Mm80).expect("renders");
+        let mut t = Ticket::sample();
+        t.waiting_area.clear();
+        t.note = Some("Confirmed at the counter.".into());
+        let noted = render_ticket(&t, PaperWidth::Mm80).expect("renders");
+        assert!(has(&plain.bytes, "Bitte warten Sie in:"));
+        assert!(!has(&plain.bytes, "Confirmed at the counter."));
+        assert!(has(&noted.bytes, "Confirmed at the counter."));
+        assert!(!has(&noted.bytes, "Bitte warten Sie in:"));
     }
 
     #[test]

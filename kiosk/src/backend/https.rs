@@ -277,7 +277,8 @@ impl BackOffice for HttpsBackOffice {
             let list: Vec<Value> = tickets
                 .iter()
                 .map(|t| {
-                    json!({ "display_number": t.display_number, "service_id": t.service_id, "issued_at": t.issued_at })
+                    json!({ "display_number": t.display_number, "service_id": t.service_id,
+                            "issued_at": t.issued_at, "booking_number": t.booking_number })
                 })
                 .collect();
             let body = json!({ "tickets": list });

@@ -145,9 +145,10 @@ impl TryFrom<VisitorTicket> for TicketInfo {
     fn try_from(t: VisitorTicket) -> Result<Self, jiff::Error> {
         Ok(TicketInfo {
             number: t.display_number,
-            origin: match t.origin.as_str() {
-                "appointment" => Origin::Appointment,
-                "offline" => Origin::Offline,
+            // A ticket the back office answers with is filed there: one printed offline and
+            // filed since shows like any other, with its live position.
+            origin: match (t.origin.as_str(), &t.appointment_at) {
+                ("appointment", _) | ("offline", Some(_)) => Origin::Appointment,
                 _ => Origin::WalkIn,
             },
             office_name: t.office_name,

@@ -1,5 +1,6 @@
 //! What the visitor types on the check-in screen (booking number and code), its validation,
-//! and the reading of a booking confirmation's QR code.
+//! the reading of a booking confirmation's QR code, and what the screen says about a scan it
+//! could not use.
 
 /// Which field the on-screen keys type into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -31,6 +32,15 @@ pub const CODE_MAX: usize = 5;
 /// Shortest code.
 pub const CODE_MIN: usize = 4;
 
+/// Why a scan could not be used for a check-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScanProblem {
+    /// The scanner delivered something unreadable (garbage, too long, wrong layout).
+    Unreadable,
+    /// Readable, but not a booking confirmation's code.
+    NotABooking,
+}
+
 /// The booking number and code as typed so far. Personal data: wiped with the session.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CheckInEntry {
@@ -40,11 +50,14 @@ pub struct CheckInEntry {
     pub code: String,
     /// The field being typed into.
     pub field: Field,
+    /// The last scan could not be used (shown until the next key or scan).
+    pub notice: Option<ScanProblem>,
 }
 
 impl CheckInEntry {
     /// Applies a key to the current field; characters that cannot belong there are ignored.
     pub fn key(&mut self, key: Key) {
+        self.notice = None;
         let (text, max) = match self.field {
             Field::Booking => (&mut self.booking, BOOKING_MAX),
             Field::Code => (&mut self.code, CODE_MAX),
@@ -82,6 +95,7 @@ impl CheckInEntry {
         wipe_string(&mut self.booking);
         wipe_string(&mut self.code);
         self.field = Field::Booking;
+        self.notice = None;
     }
 }
 
@@ -107,6 +121,7 @@ pub fn parse_scan(payload: &str) -> Option<CheckInEntry> {
         booking: booking.to_owned(),
         code: code.to_ascii_uppercase(),
         field: Field::Code,
+        notice: None,
     };
     let valid = entry.booking.chars().all(|c| c.is_ascii_digit())
         && entry.code.chars().all(|c| c.is_ascii_alphanumeric())

@@ -9,7 +9,7 @@ mod tests;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-pub use entry::{CheckInEntry, Field, Key};
+pub use entry::{CheckInEntry, Field, Key, ScanProblem};
 pub use model::*;
 
 /// Timings of the flow; the terminal's configuration sets them.
@@ -107,7 +107,24 @@ pub enum Screen {
     /// The back office could not be reached.
     Unreachable(Unreachable),
     /// The terminal is locked, or a required device is missing.
-    OutOfService(String),
+    OutOfService(OutOfService),
+}
+
+impl Screen {
+    /// The screen's name, for logs (never its content).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Screen::Start => "start",
+            Screen::CheckIn(_) => "check_in",
+            Screen::Services => "services",
+            Screen::Progress(_) => "progress",
+            Screen::Ticket { .. } => "ticket",
+            Screen::CheckInProblem(_) => "check_in_problem",
+            Screen::WalkInRefused { .. } => "walk_in_refused",
+            Screen::Unreachable(_) => "unreachable",
+            Screen::OutOfService(_) => "out_of_service",
+        }
+    }
 }
 
 /// Something that happened: the visitor's input, a tick of the clock, or an I/O result.
@@ -135,8 +152,10 @@ pub enum Event {
     Key(Key),
     /// "Check in".
     SubmitCheckIn,
-    /// The code scanner read something.
+    /// The code scanner read something (personal data: never logged).
     Scanned(String),
+    /// The code scanner delivered something it could not read.
+    ScanRejected(ScanProblem),
     /// A service chosen for a walk-in number.
     ChooseService(String),
     /// "Take a walk-in number instead" after a late arrival.
@@ -161,6 +180,14 @@ pub enum Event {
     Printed(Result<(), PrintFault>),
     /// The terminal was locked (with the reason) or unlocked (`None`).
     Locked(Option<String>),
+    /// A required device stopped working for longer than the grace period (`working:
+    /// false`), or works again.
+    RequiredDevice {
+        /// Which.
+        device: Device,
+        /// Whether it works.
+        working: bool,
+    },
     /// The back office became reachable (`true`) or unreachable (`false`).
     Connectivity(bool),
 }
@@ -221,6 +248,8 @@ pub struct Flow {
     help: bool,
     services: Option<Arc<ServiceTree>>,
     offline: bool,
+    /// What keeps the terminal out of service (supervisor's lock, missing devices).
+    service: OutOfService,
     now: Instant,
 }
 
@@ -241,6 +270,7 @@ impl Flow {
             help: false,
             services: None,
             offline: false,
+            service: OutOfService::default(),
             now,
         }
     }
@@ -286,16 +316,45 @@ impl Flow {
     }
 
     /// Ends the session: every trace of the visitor goes, the start screen returns in the
-    /// default language.
+    /// default language — or the out-of-service screen, if something keeps the terminal out
+    /// of service.
     fn wipe(&mut self) -> Vec<Command> {
         if let Screen::CheckIn(entry) = &mut self.screen {
             entry.wipe();
         }
-        self.screen = Screen::Start;
+        self.screen = if self.service.applies() {
+            Screen::OutOfService(self.service.clone())
+        } else {
+            Screen::Start
+        };
         self.prefs = self.default_prefs;
         self.warning_until = None;
         self.help = false;
         vec![Command::SessionEnded]
+    }
+
+    /// Shows what keeps the terminal out of service, or returns to the start screen when
+    /// nothing does any more. A supervisor's lock (`interrupt`) ends a visitor's session at
+    /// once; a missing device waits until the session ends (the visitor at the screen still
+    /// gets a number to note).
+    fn service_changed(&mut self, interrupt: bool) -> Vec<Command> {
+        let applies = self.service.applies();
+        match &self.screen {
+            Screen::OutOfService(_) if applies => {
+                self.screen = Screen::OutOfService(self.service.clone());
+                vec![]
+            }
+            Screen::OutOfService(_) => {
+                self.screen = Screen::Start;
+                vec![Command::LoadServices]
+            }
+            _ if applies && interrupt => self.wipe(),
+            _ if applies && !self.session_active() => {
+                self.screen = Screen::OutOfService(self.service.clone());
+                vec![]
+            }
+            _ => vec![],
+        }
     }
 
     /// Applies `event` at `now` and returns the I/O to do.
@@ -360,6 +419,7 @@ fn is_input(event: &Event) -> bool {
             | Event::WalkInAnswered(_)
             | Event::Printed(_)
             | Event::Locked(_)
+            | Event::RequiredDevice { .. }
             | Event::Connectivity(_)
     )
 }

@@ -197,8 +197,18 @@ pub enum Origin {
     Appointment,
     /// A walk-in number.
     WalkIn,
-    /// Issued by this terminal while the back office was unreachable.
+    /// A walk-in number issued by this terminal while the back office was unreachable.
     Offline,
+    /// An appointment check-in while the back office was unreachable: a number from the
+    /// offline block; the appointment is confirmed at the counter.
+    OfflineCheckIn,
+}
+
+impl Origin {
+    /// Whether the terminal issued the ticket on its own, offline.
+    pub fn offline(self) -> bool {
+        matches!(self, Origin::Offline | Origin::OfflineCheckIn)
+    }
 }
 
 /// A ticket as the visitor sees it on the screen and on paper. No personal data.
@@ -295,4 +305,37 @@ pub enum PrintFault {
     Absent,
     /// Any other failure.
     Failed,
+}
+
+/// A device the terminal's configuration may require.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Device {
+    /// The ticket printer.
+    TicketPrinter,
+    /// The code scanner.
+    CodeScanner,
+}
+
+/// Why the terminal takes no visitors.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OutOfService {
+    /// The supervisor's lock message, while the terminal is locked.
+    pub lock: Option<String>,
+    /// Required devices that are missing or out of order.
+    pub missing: Vec<Device>,
+}
+
+impl OutOfService {
+    /// Locked by a supervisor with `message`, no device missing.
+    pub fn locked(message: &str) -> Self {
+        Self {
+            lock: Some(message.to_owned()),
+            missing: vec![],
+        }
+    }
+
+    /// Whether anything keeps the terminal out of service.
+    pub fn applies(&self) -> bool {
+        self.lock.is_some() || !self.missing.is_empty()
+    }
 }

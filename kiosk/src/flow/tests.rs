@@ -245,6 +245,52 @@ fn stray_scans_are_ignored_where_no_scan_is_expected() {
 }
 
 #[test]
+fn unusable_scan_on_the_check_in_screen_says_so_and_keeps_what_was_typed() {
+    let mut v = Visit::new();
+    v.send(Event::StartCheckIn);
+    v.type_text("100123");
+    assert_eq!(v.send(Event::ScanRejected(ScanProblem::Unreadable)), vec![]);
+    assert!(matches!(
+        v.flow.screen(),
+        Screen::CheckIn(e) if e.booking == "100123" && e.notice == Some(ScanProblem::Unreadable)
+    ));
+    assert_eq!(v.send(Event::Scanned("4006381333931".into())), vec![]);
+    assert!(matches!(
+        v.flow.screen(),
+        Screen::CheckIn(e) if e.booking == "100123" && e.notice == Some(ScanProblem::NotABooking)
+    ));
+    v.send(Event::SelectField(Field::Code));
+    v.type_text("A");
+    assert!(
+        matches!(v.flow.screen(), Screen::CheckIn(e) if e.notice.is_none() && e.code == "A"),
+        "the next key clears the notice"
+    );
+    let sent = v.send(Event::Scanned("BT1:100555:QQ7RT".into()));
+    assert_eq!(
+        sent,
+        vec![Command::CheckIn {
+            booking: "100555".into(),
+            code: "QQ7RT".into()
+        }],
+        "a good scan replaces what was typed"
+    );
+}
+
+#[test]
+fn rejected_scans_elsewhere_change_nothing() {
+    let mut v = Visit::new();
+    assert_eq!(v.send(Event::ScanRejected(ScanProblem::Unreadable)), vec![]);
+    assert_eq!(*v.flow.screen(), Screen::Start);
+    v.send(Event::StartWalkIn);
+    v.send(Event::ServicesLoaded(Ok(tree())));
+    assert_eq!(
+        v.send(Event::ScanRejected(ScanProblem::NotABooking)),
+        vec![]
+    );
+    assert_eq!(*v.flow.screen(), Screen::Services);
+}
+
+#[test]
 fn warning_is_never_shorter_than_twenty_seconds() {
     let t = Timings::new(Duration::from_secs(60), Duration::from_secs(5));
     assert_eq!(t.warning, Duration::from_secs(20));
@@ -322,9 +368,76 @@ fn locked_terminal_takes_no_visitors_until_unlocked() {
     v.send(Event::Locked(Some("printer missing".into())));
     assert_eq!(
         *v.flow.screen(),
-        Screen::OutOfService("printer missing".into())
+        Screen::OutOfService(OutOfService::locked("printer missing"))
     );
     assert_eq!(v.send(Event::StartWalkIn), vec![]);
     assert_eq!(v.send(Event::Locked(None)), vec![Command::LoadServices]);
+    assert_eq!(*v.flow.screen(), Screen::Start);
+}
+
+fn printer(working: bool) -> Event {
+    Event::RequiredDevice {
+        device: Device::TicketPrinter,
+        working,
+    }
+}
+
+#[test]
+fn a_missing_required_device_takes_an_idle_terminal_out_of_service_and_back() {
+    let mut v = Visit::new();
+    assert_eq!(v.send(printer(false)), vec![]);
+    assert_eq!(
+        *v.flow.screen(),
+        Screen::OutOfService(OutOfService {
+            lock: None,
+            missing: vec![Device::TicketPrinter]
+        })
+    );
+    assert_eq!(v.send(Event::StartWalkIn), vec![], "no visitors now");
+    assert_eq!(v.send(printer(true)), vec![Command::LoadServices]);
+    assert_eq!(*v.flow.screen(), Screen::Start);
+}
+
+#[test]
+fn a_device_lost_during_a_visit_waits_until_the_visitor_has_left() {
+    let mut v = Visit::new();
+    v.send(Event::StartCheckIn);
+    v.type_text("100123");
+    v.send(printer(false));
+    assert!(
+        matches!(v.flow.screen(), Screen::CheckIn(e) if e.booking == "100123"),
+        "the visitor is not thrown out"
+    );
+    assert_eq!(v.send(Event::Home), vec![Command::SessionEnded]);
+    assert!(matches!(v.flow.screen(), Screen::OutOfService(_)));
+}
+
+#[test]
+fn unlocking_keeps_the_terminal_out_of_service_while_a_device_is_missing() {
+    let mut v = Visit::new();
+    v.send(Event::Locked(Some("Wartung".into())));
+    v.send(Event::RequiredDevice {
+        device: Device::CodeScanner,
+        working: false,
+    });
+    assert_eq!(
+        *v.flow.screen(),
+        Screen::OutOfService(OutOfService {
+            lock: Some("Wartung".into()),
+            missing: vec![Device::CodeScanner]
+        })
+    );
+    assert_eq!(v.send(Event::Locked(None)), vec![]);
+    assert_eq!(
+        *v.flow.screen(),
+        Screen::OutOfService(OutOfService {
+            lock: None,
+            missing: vec![Device::CodeScanner]
+        })
+    );
+    v.send(Event::RequiredDevice {
+        device: Device::CodeScanner,
+        working: true,
+    });
     assert_eq!(*v.flow.screen(), Screen::Start);
 }

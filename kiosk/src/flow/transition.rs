@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use super::entry::{CheckInEntry, parse_scan};
+use super::entry::{CheckInEntry, ScanProblem, parse_scan};
 use super::{
     Availability, CheckInOutcome, Command, Event, Flow, Pending, PrintState, Screen, TicketInfo,
     WalkInOutcome,
@@ -11,13 +11,30 @@ use super::{
 
 /// Applies an input or result event to the flow.
 pub(super) fn apply(flow: &mut Flow, event: Event, now: Instant) -> Vec<Command> {
+    match event {
+        Event::Locked(lock) => {
+            let interrupt = lock.is_some();
+            flow.service.lock = lock;
+            return flow.service_changed(interrupt);
+        }
+        Event::RequiredDevice { device, working } => {
+            let missing = &mut flow.service.missing;
+            missing.retain(|d| *d != device);
+            if !working {
+                missing.push(device);
+                missing.sort();
+            }
+            return flow.service_changed(false);
+        }
+        _ => {}
+    }
     if let Screen::OutOfService(_) = flow.screen {
         return match event {
-            Event::Locked(None) => {
-                flow.screen = Screen::Start;
-                vec![Command::LoadServices]
-            }
             Event::Help => help(flow),
+            Event::ServicesLoaded(Ok(tree)) => {
+                flow.services = Some(tree);
+                vec![]
+            }
             _ => vec![],
         };
     }
@@ -29,12 +46,6 @@ pub(super) fn apply(flow: &mut Flow, event: Event, now: Instant) -> Vec<Command>
         Event::ToggleSpeech => flow.prefs.speech = !flow.prefs.speech,
         Event::Help => return help(flow),
         Event::DismissHelp => flow.help = false,
-        Event::Locked(Some(reason)) => {
-            let mut commands = flow.wipe();
-            flow.screen = Screen::OutOfService(reason);
-            commands.retain(|c| *c != Command::RequestHelp);
-            return commands;
-        }
         Event::StartCheckIn
             if matches!(
                 flow.screen,
@@ -69,15 +80,9 @@ pub(super) fn apply(flow: &mut Flow, event: Event, now: Instant) -> Vec<Command>
         }
         Event::SubmitCheckIn => return submit(flow, None),
         Event::Scanned(payload) => {
-            // Scans count only where a booking code is expected; stray ones are ignored.
-            if matches!(
-                flow.screen,
-                Screen::Start | Screen::CheckIn(_) | Screen::CheckInProblem(_)
-            ) && let Some(entry) = parse_scan(&payload)
-            {
-                return submit(flow, Some(entry));
-            }
+            return scanned(flow, parse_scan(&payload).ok_or(ScanProblem::NotABooking));
         }
+        Event::ScanRejected(problem) => return scanned(flow, Err(problem)),
         Event::ChooseService(id) if flow.screen == Screen::Services => {
             let open = flow
                 .services
@@ -177,6 +182,31 @@ fn help(flow: &mut Flow) -> Vec<Command> {
     }
     flow.help = true;
     vec![Command::RequestHelp]
+}
+
+/// A scan counts only where a booking code is expected: on the check-in screen, and — for a
+/// booking confirmation — on the start screen and after a check-in problem. On the check-in
+/// screen a scan that cannot be used says so and keeps what was typed; everywhere else it is
+/// ignored (logged without its content).
+fn scanned(flow: &mut Flow, scan: Result<CheckInEntry, ScanProblem>) -> Vec<Command> {
+    match (scan, &mut flow.screen) {
+        (Ok(entry), Screen::Start | Screen::CheckIn(_) | Screen::CheckInProblem(_)) => {
+            submit(flow, Some(entry))
+        }
+        (Err(problem), Screen::CheckIn(entry)) => {
+            tracing::info!(?problem, "scan not usable for a check-in");
+            entry.notice = Some(problem);
+            vec![]
+        }
+        (scan, screen) => {
+            tracing::info!(
+                screen = screen.name(),
+                usable = scan.is_ok(),
+                "scan ignored: no scan expected here"
+            );
+            vec![]
+        }
+    }
 }
 
 /// Sends the typed (or scanned) booking to the back office if it is complete.

@@ -1,6 +1,9 @@
 //! Offline mode: a block of numbers reserved while online, a durable journal of tickets issued
 //! while the back office is unreachable (SQLite, WAL, `synchronous=FULL`), and their replay.
-//! Only walk-in tickets are issued offline; the journal holds no personal data.
+//! Walk-in numbers and appointment check-ins are issued offline. The only datum about a
+//! visitor the journal holds is the booking number of an offline check-in (never the code),
+//! and only until the back office has filed the ticket; deleted content is overwritten
+//! (`secure_delete`).
 
 use std::path::Path;
 use std::str::FromStr;
@@ -31,14 +34,29 @@ pub struct Block {
 }
 
 /// One ticket issued offline, as the back office's upload takes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct OfflineTicket {
     /// `Z001`.
     pub display_number: String,
-    /// The service.
+    /// The service (for a check-in: where the back office files it if the booking does not
+    /// match an appointment).
     pub service_id: String,
     /// RFC 3339.
     pub issued_at: String,
+    /// The booking number of an offline check-in, for the back office to link the ticket to
+    /// the appointment. Personal: never logged.
+    pub booking_number: Option<String>,
+}
+
+impl std::fmt::Debug for OfflineTicket {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OfflineTicket")
+            .field("display_number", &self.display_number)
+            .field("service_id", &self.service_id)
+            .field("issued_at", &self.issued_at)
+            .field("check_in", &self.booking_number.is_some())
+            .finish()
+    }
 }
 
 /// The durable journal.
@@ -54,7 +72,8 @@ impl Journal {
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full);
+            .synchronous(SqliteSynchronous::Full)
+            .pragma("secure_delete", "ON");
         let pool = sqlx::sqlite::SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(options)
@@ -72,6 +91,17 @@ impl Journal {
         )
         .execute(&pool)
         .await?;
+        // Journals from before offline check-ins lack the booking column.
+        let has_booking: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM pragma_table_info('ticket') WHERE name = 'booking_number'",
+        )
+        .fetch_one(&pool)
+        .await?;
+        if has_booking == 0 {
+            sqlx::query("ALTER TABLE ticket ADD COLUMN booking_number TEXT")
+                .execute(&pool)
+                .await?;
+        }
         Ok(Self { pool })
     }
 
@@ -103,13 +133,14 @@ impl Journal {
         Ok(())
     }
 
-    /// Takes the next offline number of `day` and records the ticket in one transaction;
-    /// `None` when no number is left.
+    /// Takes the next offline number of `day` and records the ticket (with the booking number
+    /// of a check-in) in one transaction; `None` when no number is left.
     pub async fn issue(
         &self,
         day: &str,
         service_id: &str,
         issued_at: &str,
+        booking_number: Option<&str>,
     ) -> Result<Option<String>, JournalError> {
         let mut tx = self.pool.begin().await?;
         let Some(row) = sqlx::query(
@@ -128,12 +159,14 @@ impl Journal {
             .execute(&mut *tx)
             .await?;
         sqlx::query(
-            "INSERT INTO ticket (display_number, day, service_id, issued_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO ticket (display_number, day, service_id, issued_at, booking_number)
+             VALUES (?, ?, ?, ?, ?)",
         )
         .bind(&number)
         .bind(day)
         .bind(service_id)
         .bind(issued_at)
+        .bind(booking_number)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -142,7 +175,7 @@ impl Journal {
 
     /// Tickets not yet filed with the back office.
     pub async fn pending(&self) -> Result<Vec<OfflineTicket>, JournalError> {
-        let rows = sqlx::query("SELECT display_number, service_id, issued_at FROM ticket WHERE uploaded = 0 ORDER BY issued_at")
+        let rows = sqlx::query("SELECT display_number, service_id, issued_at, booking_number FROM ticket WHERE uploaded = 0 ORDER BY issued_at")
             .fetch_all(&self.pool)
             .await?;
         Ok(rows
@@ -151,21 +184,26 @@ impl Journal {
                 display_number: r.get(0),
                 service_id: r.get(1),
                 issued_at: r.get(2),
+                booking_number: r.get(3),
             })
             .collect())
     }
 
-    /// Marks a ticket filed (accepted, duplicate or definitely rejected).
+    /// Marks a ticket filed (accepted, duplicate or definitely rejected) and forgets its
+    /// booking number.
     pub async fn mark_uploaded(
         &self,
         display_number: &str,
         issued_at: &str,
     ) -> Result<(), JournalError> {
-        sqlx::query("UPDATE ticket SET uploaded = 1 WHERE display_number = ? AND issued_at = ?")
-            .bind(display_number)
-            .bind(issued_at)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE ticket SET uploaded = 1, booking_number = NULL
+             WHERE display_number = ? AND issued_at = ?",
+        )
+        .bind(display_number)
+        .bind(issued_at)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 }
@@ -181,7 +219,7 @@ mod tests {
         let j = Journal::open(&path).await.expect("open");
         let day = "2026-11-26";
         assert_eq!(
-            j.issue(day, "anmeldung", "2026-11-26T10:00:00Z")
+            j.issue(day, "anmeldung", "2026-11-26T10:00:00Z", None)
                 .await
                 .expect("issue"),
             None
@@ -196,21 +234,21 @@ mod tests {
         .expect("block");
         assert_eq!(j.numbers_left(day).await.expect("left"), 2);
         let a = j
-            .issue(day, "anmeldung", "2026-11-26T10:00:00Z")
+            .issue(day, "anmeldung", "2026-11-26T10:00:00Z", None)
             .await
             .expect("issue");
         assert_eq!(a.as_deref(), Some("Z001"));
         drop(j);
         let j = Journal::open(&path).await.expect("reopen");
         assert_eq!(
-            j.issue(day, "fundsache", "2026-11-26T10:01:00Z")
+            j.issue(day, "fundsache", "2026-11-26T10:01:00Z", None)
                 .await
                 .expect("issue")
                 .as_deref(),
             Some("Z002")
         );
         assert_eq!(
-            j.issue(day, "fundsache", "2026-11-26T10:02:00Z")
+            j.issue(day, "fundsache", "2026-11-26T10:02:00Z", None)
                 .await
                 .expect("issue"),
             None
@@ -221,5 +259,79 @@ mod tests {
             .await
             .expect("mark");
         assert_eq!(j.pending().await.expect("pending").len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_check_in_keeps_its_booking_number_only_until_filed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let j = Journal::open(&dir.path().join("journal.db"))
+            .await
+            .expect("open");
+        let day = "2026-11-26";
+        j.add_block(&Block {
+            day: day.into(),
+            prefix: "Z".into(),
+            first: 1,
+            last: 5,
+        })
+        .await
+        .expect("block");
+        let at = "2026-11-26T10:00:00Z";
+        let number = j
+            .issue(day, "personalausweis", at, Some("100512"))
+            .await
+            .expect("issue")
+            .expect("a number");
+        let pending = j.pending().await.expect("pending");
+        assert_eq!(pending[0].booking_number.as_deref(), Some("100512"));
+        assert!(
+            !format!("{:?}", pending[0]).contains("100512"),
+            "Debug hides the booking number"
+        );
+        j.mark_uploaded(&number, at).await.expect("mark");
+        let left: Option<String> =
+            sqlx::query_scalar("SELECT booking_number FROM ticket WHERE display_number = ?")
+                .bind(&number)
+                .fetch_one(&j.pool)
+                .await
+                .expect("row");
+        assert_eq!(left, None, "forgotten once filed");
+    }
+
+    #[tokio::test]
+    async fn a_journal_from_before_offline_check_ins_gains_the_booking_column() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("journal.db");
+        let old = Journal::open(&path).await.expect("open");
+        sqlx::query("DROP TABLE ticket")
+            .execute(&old.pool)
+            .await
+            .expect("drop");
+        sqlx::query(
+            "CREATE TABLE ticket (display_number TEXT NOT NULL, day TEXT NOT NULL,
+                 service_id TEXT NOT NULL, issued_at TEXT NOT NULL, uploaded INTEGER NOT NULL DEFAULT 0,
+                 PRIMARY KEY (day, display_number))",
+        )
+        .execute(&old.pool)
+        .await
+        .expect("old schema");
+        drop(old);
+        let j = Journal::open(&path).await.expect("reopen");
+        j.add_block(&Block {
+            day: "2026-11-26".into(),
+            prefix: "Z".into(),
+            first: 1,
+            last: 1,
+        })
+        .await
+        .expect("block");
+        j.issue(
+            "2026-11-26",
+            "anmeldung",
+            "2026-11-26T10:00:00Z",
+            Some("100512"),
+        )
+        .await
+        .expect("issue with a booking");
     }
 }

@@ -93,15 +93,17 @@ impl App {
         self.speak();
     }
 
-    /// Reads the screen aloud when spoken guidance is on.
+    /// Reads the touched control and the screen aloud when spoken guidance is on.
     fn speak(&self) {
         let prefs = self.flow.borrow().prefs();
-        let mut speaker = self.speaker.borrow_mut();
-        if prefs.speech {
-            speaker.say(&self.window.get_spoken(), prefs.lang);
-        } else {
-            speaker.stop();
-        }
+        self.speaker
+            .borrow_mut()
+            .update(&self.window.get_spoken(), prefs.lang, prefs.speech);
+    }
+
+    /// Sends spoken guidance to `sink` instead of espeak-ng (tests, another engine).
+    pub fn set_speech_sink(&self, sink: Box<dyn crate::speech::SpeechSink>) {
+        *self.speaker.borrow_mut() = crate::speech::Speaker::new(sink);
     }
 }
 
@@ -138,6 +140,14 @@ fn wire(app: &Rc<App>) {
     session.on_toggle_high_contrast(on(app, || Event::ToggleHighContrast));
     session.on_toggle_low_layout(on(app, || Event::ToggleLowLayout));
     session.on_toggle_speech(on(app, || Event::ToggleSpeech));
+    // The label is read with the result of the touch (the dispatch that follows it), or at
+    // the next tick for a control that changes only the UI (the keyboard's symbol layer).
+    let weak = Rc::downgrade(app);
+    session.on_button_touched(move |label| {
+        if let Some(app) = weak.upgrade() {
+            app.speaker.borrow_mut().touched(&label);
+        }
+    });
 
     let start = w.global::<StartAdapter>();
     start.on_choose_language(on_text(app, |code| {

@@ -5,14 +5,15 @@ use std::rc::Rc;
 
 use layouts::{
     CheckInAdapter, DemoCode, Language, OutOfServiceAdapter, Problem, ProblemAdapter,
-    ProgressAdapter, RefusedAdapter, Screen as UiScreen, ServiceRow, ServiceState, ServicesAdapter,
-    Session, StartAdapter, Theme, TicketAdapter, Waiting,
+    ProgressAdapter, RefusedAdapter, ScanNotice, Screen as UiScreen, ServiceRow, ServiceState,
+    ServicesAdapter, Session, StartAdapter, Theme, TicketAdapter, Waiting,
 };
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::App;
 use crate::flow::{
-    Availability, CheckInOutcome, Field, Lang, Pending, PrintState, Screen, ServiceTree,
+    Availability, CheckInOutcome, Device, Field, Lang, OutOfService, Pending, PrintState,
+    ScanProblem, Screen, ServiceTree,
 };
 use crate::format;
 
@@ -144,10 +145,21 @@ impl App {
         });
 
         let check_in = w.global::<CheckInAdapter>();
-        let (booking, code, field, complete) = match screen {
-            Screen::CheckIn(e) => (e.booking.as_str(), e.code.as_str(), e.field, e.complete()),
-            _ => ("", "", Field::Booking, false),
+        let (booking, code, field, complete, notice) = match screen {
+            Screen::CheckIn(e) => (
+                e.booking.as_str(),
+                e.code.as_str(),
+                e.field,
+                e.complete(),
+                e.notice,
+            ),
+            _ => ("", "", Field::Booking, false, None),
         };
+        check_in.set_notice(match notice {
+            None => ScanNotice::None,
+            Some(ScanProblem::Unreadable) => ScanNotice::Unreadable,
+            Some(ScanProblem::NotABooking) => ScanNotice::NotABooking,
+        });
         check_in.set_booking(booking.into());
         check_in.set_code(code.into());
         check_in.set_field(i32::from(field == Field::Code));
@@ -184,11 +196,15 @@ impl App {
             refused.set_state(state);
             refused.set_next(next_text(next, lang));
         }
-        let reason = match screen {
-            Screen::OutOfService(r) => r.as_str(),
-            _ => "",
+        let none = OutOfService::default();
+        let why = match screen {
+            Screen::OutOfService(why) => why,
+            _ => &none,
         };
-        w.global::<OutOfServiceAdapter>().set_reason(reason.into());
+        let out = w.global::<OutOfServiceAdapter>();
+        out.set_reason(why.lock.as_deref().unwrap_or_default().into());
+        out.set_printer_missing(why.missing.contains(&Device::TicketPrinter));
+        out.set_scanner_missing(why.missing.contains(&Device::CodeScanner));
     }
 
     fn render_ticket(&self, screen: &Screen, lang: Lang) {
@@ -226,7 +242,8 @@ impl App {
             PrintState::Failed(_) => 2,
         });
         t.set_reprint(*reprint);
-        t.set_offline(ticket.origin == crate::flow::Origin::Offline);
+        t.set_offline(ticket.origin.offline());
+        t.set_unconfirmed(ticket.origin == crate::flow::Origin::OfflineCheckIn);
     }
 
     fn render_problem(&self, screen: &Screen, lang: Lang, now: jiff::Timestamp) {

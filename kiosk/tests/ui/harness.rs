@@ -30,6 +30,23 @@ impl std::io::Write for LogWriter {
     }
 }
 
+/// Waits (in real time) until `done` holds.
+pub fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The log so far.
+pub fn log_text() -> String {
+    String::from_utf8_lossy(&LOG.lock().unwrap()).into_owned()
+}
+
 /// Sets the testing backend with the software renderer for this test's thread.
 pub fn init() {
     let _ = tracing_subscriber::fmt()
@@ -53,13 +70,40 @@ pub struct Kiosk {
     events: mpsc::Receiver<Event>,
 }
 
+/// How a test kiosk is set up.
+pub struct Options {
+    pub demo: Vec<DemoBooking>,
+    pub size: (u32, u32),
+    pub config: ControllerConfig,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            demo: vec![],
+            size: (1920, 1080),
+            config: ControllerConfig {
+                heartbeat_every: Duration::from_secs(3600),
+                ..Default::default()
+            },
+        }
+    }
+}
+
 impl Kiosk {
     pub fn start(backend: Arc<dyn BackOffice>) -> Self {
-        Self::with(backend, vec![], (1920, 1080))
+        Self::build(backend, Options::default())
     }
 
     pub fn with(backend: Arc<dyn BackOffice>, demo: Vec<DemoBooking>, size: (u32, u32)) -> Self {
-        Self::build(backend, demo, size, None, Duration::from_secs(3600))
+        Self::build(
+            backend,
+            Options {
+                demo,
+                size,
+                ..Options::default()
+            },
+        )
     }
 
     /// With an offline journal and a fast heartbeat.
@@ -68,17 +112,15 @@ impl Kiosk {
         journal: Option<PathBuf>,
         heartbeat: Duration,
     ) -> Self {
-        Self::build(backend, vec![], (1920, 1080), journal, heartbeat)
+        let mut options = Options::default();
+        options.config.journal = journal;
+        options.config.heartbeat_every = heartbeat;
+        Self::build(backend, options)
     }
 
-    fn build(
-        backend: Arc<dyn BackOffice>,
-        demo: Vec<DemoBooking>,
-        size: (u32, u32),
-        journal: Option<PathBuf>,
-        heartbeat_every: Duration,
-    ) -> Self {
+    pub fn build(backend: Arc<dyn BackOffice>, options: Options) -> Self {
         init();
+        let Options { demo, size, config } = options;
         let printer = SimPrinter::new(PaperWidth::Mm80);
         let tickets = tempfile::tempdir().unwrap();
         let output = LinkOutput::new(
@@ -91,11 +133,6 @@ impl Kiosk {
         let sink: Sink = Arc::new(move |e| {
             let _ = tx.lock().unwrap().send(e);
         });
-        let config = ControllerConfig {
-            heartbeat_every,
-            journal,
-            ..Default::default()
-        };
         let (controller, _) = controller::spawn(backend, Box::new(output), sink, config).unwrap();
         let window = layouts::AppWindow::new().unwrap();
         window
@@ -188,6 +225,24 @@ impl Kiosk {
     pub fn scan(&self, payload: &str) {
         self.app.dispatch(Event::Scanned(payload.into()));
         self.settle();
+    }
+
+    /// Handles the controller's results until `done` holds (for events that come by
+    /// themselves: scans, heartbeat answers, device health).
+    pub fn settle_until(&self, what: &str, done: impl Fn(&Self) -> bool) {
+        let start = Instant::now();
+        loop {
+            self.settle();
+            if done(self) {
+                return;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "timed out waiting for {what} on {:?}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// Moves the clock on and lets the flow notice.
@@ -297,6 +352,18 @@ impl RealBackOffice {
             .find(|x| x.starts_at.as_second() == slot && x.office_id == backoffice::demo::OFFICE)
             .expect("demo appointment");
         format!("BT1:{}:{}", b.booking_number, b.code)
+    }
+
+    /// Device states the terminals of the demo office reported in their heartbeats.
+    pub fn device_health(&self) -> Vec<(String, String)> {
+        let db = self.db();
+        self.runtime
+            .block_on(db.terminals(Some(backoffice::demo::OFFICE)))
+            .unwrap()
+            .into_iter()
+            .flat_map(|t| t.health)
+            .map(|d| (d.device, d.state))
+            .collect()
     }
 
     pub fn other_office_booking(&self) -> String {

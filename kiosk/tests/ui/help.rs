@@ -4,28 +4,10 @@
 
 use std::time::{Duration, Instant};
 
-use crate::harness::{Kiosk, RealBackOffice};
+use crate::harness::{Kiosk, RealBackOffice, wait_for};
 
 fn health(bo: &RealBackOffice) -> Vec<(String, String)> {
-    let db = bo.db();
-    bo.runtime
-        .block_on(db.terminals(Some(backoffice::demo::OFFICE)))
-        .unwrap()
-        .into_iter()
-        .flat_map(|t| t.health)
-        .map(|d| (d.device, d.state))
-        .collect()
-}
-
-fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !done() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    bo.device_health()
 }
 
 #[test]
@@ -81,7 +63,7 @@ fn a_supervisors_lock_takes_the_terminal_out_of_service_and_back() {
     settle_until(
         &k,
         "the lock",
-        |s| matches!(s, Screen::OutOfService(m) if m == "Wartung bis 10 Uhr"),
+        |s| matches!(s, Screen::OutOfService(m) if m.lock.as_deref() == Some("Wartung bis 10 Uhr")),
     );
     assert!(
         k.shows("Wartung bis 10 Uhr"),

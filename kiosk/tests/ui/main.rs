@@ -3,9 +3,13 @@
 //! simulated ticket printer. Screenshots go to `docs/screenshots/kiosk-*.png`.
 
 mod fake;
+mod footer;
 mod harness;
 mod help;
 mod offline;
+mod out_of_service;
 mod privacy;
+mod scanner;
 mod screens;
+mod speech;
 mod visits;

@@ -46,6 +46,9 @@ fn tour(lang: Lang) {
     k.app.dispatch(Event::SelectField(kiosk::flow::Field::Code));
     k.type_keys("K7M");
     k.shot(&format!("check-in-code-{l}"));
+    k.app
+        .dispatch(Event::ScanRejected(kiosk::flow::ScanProblem::Unreadable));
+    k.shot(&format!("check-in-scan-unreadable-{l}"));
 
     fake.answer_check_in(CheckInOutcome::CheckedIn(ticket(
         "T012",
