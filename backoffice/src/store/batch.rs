@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 
 use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
-use sqlx::{Acquire, AnyConnection, AnyPool};
+use sqlx::{Acquire, AnyConnection, AnyPool, Executor};
 use tokio::sync::oneshot;
 
 use super::{Db, StoreError};
@@ -29,7 +29,14 @@ const MAX_BATCH: usize = 256;
 type Deliver = Box<dyn FnOnce(Result<(), String>) + Send>;
 
 /// One request's write: runs on the writer connection, says whether to keep it.
-type Job = Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, (bool, Deliver)> + Send>;
+type JobFn =
+    Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, (bool, Deliver)> + Send>;
+
+struct Job {
+    run: JobFn,
+    /// Whether the write needs a savepoint to be undone (more than one statement).
+    savepoint: bool,
+}
 
 /// The writes waiting for the writer connection.
 pub struct Batcher {
@@ -105,22 +112,34 @@ impl Batcher {
     }
 }
 
-/// Runs the jobs in one transaction, each in a savepoint, and tells each the outcome.
+/// Runs the jobs in one transaction, each that needs it in a savepoint, and tells each the
+/// outcome. Savepoint statements between two jobs go to SQLite in one round trip.
 async fn run_batch(pool: &AnyPool, jobs: Vec<Job>) {
     let mut delivers = Vec::with_capacity(jobs.len());
     let committed = async {
         let mut conn = pool.acquire().await?;
+        // Dropping the transaction on an error or a panic rolls it back.
         let mut tx = conn.begin().await?;
+        let mut control = String::new();
         for job in jobs {
-            // On an error the jobs not yet run are dropped, and their requests hear so.
-            let mut savepoint = tx.begin().await?;
-            let (keep, deliver) = job(&mut savepoint).await;
-            delivers.push(deliver);
-            if keep {
-                savepoint.commit().await?;
-            } else {
-                savepoint.rollback().await?;
+            if job.savepoint {
+                control.push_str("SAVEPOINT job;");
             }
+            if !control.is_empty() {
+                tx.execute(control.as_str()).await?;
+                control.clear();
+            }
+            // On an error the jobs not yet run are dropped, and their requests hear so.
+            let (keep, deliver) = (job.run)(&mut tx).await;
+            delivers.push(deliver);
+            match (job.savepoint, keep) {
+                (true, true) => control.push_str("RELEASE job;"),
+                (true, false) => control.push_str("ROLLBACK TO job; RELEASE job;"),
+                (false, _) => {}
+            }
+        }
+        if !control.is_empty() {
+            tx.execute(control.as_str()).await?;
         }
         tx.commit().await
     }
@@ -144,6 +163,25 @@ impl Db {
         E: From<StoreError> + Send + 'static,
         F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<T, E>> + Send + 'static,
     {
+        self.batched(true, work).await
+    }
+
+    /// [`Self::write_job`] for `work` that is a single statement (atomic by itself).
+    pub async fn write_statement<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<T, E>> + Send + 'static,
+    {
+        self.batched(false, work).await
+    }
+
+    async fn batched<T, E, F>(&self, savepoint: bool, work: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<T, E>> + Send + 'static,
+    {
         let Some(batcher) = &self.batcher else {
             let mut tx = self.write().begin().await.map_err(StoreError::from)?;
             let out = work(&mut tx).await?;
@@ -151,7 +189,7 @@ impl Db {
             return Ok(out);
         };
         let (send, receive) = oneshot::channel();
-        batcher.submit(Box::new(move |conn: &mut AnyConnection| {
+        let run: JobFn = Box::new(move |conn: &mut AnyConnection| {
             Box::pin(async move {
                 let result = work(conn).await;
                 let keep = result.is_ok();
@@ -163,7 +201,8 @@ impl Db {
                 });
                 (keep, deliver)
             })
-        }));
+        });
+        batcher.submit(Job { run, savepoint });
         receive
             .await
             .unwrap_or_else(|_| Err(StoreError::CommitFailed("the writer stopped".into()).into()))

@@ -58,7 +58,7 @@ impl Db {
             key.to_owned(),
             request_hash.to_owned(),
         );
-        self.write_job(move |conn: &mut AnyConnection| -> BoxFuture<'_, _> {
+        self.write_statement(move |conn: &mut AnyConnection| -> BoxFuture<'_, _> {
             Box::pin(async move {
                 sqlx::query(
                     "INSERT INTO idempotency (terminal_id, request_key, request_hash, state, status_code, body, created_at) \

@@ -6,6 +6,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_initial", INITIAL),
     ("0002_console", CONSOLE),
     ("0003_service_day_index", SERVICE_DAY_INDEX),
+    ("0004_queue_order_index", QUEUE_ORDER_INDEX),
 ];
 
 const INITIAL: &str = r#"
@@ -166,4 +167,11 @@ CREATE INDEX console_ticket_events_at ON ticket_events (at);
 
 const SERVICE_DAY_INDEX: &str = r#"
 CREATE INDEX tickets_service_day ON tickets (office_id, day, service_id);
+"#;
+
+/// Everything the call order needs, so people ahead are counted from the index alone; it
+/// replaces the shorter queue index (one index less to update per ticket).
+const QUEUE_ORDER_INDEX: &str = r#"
+CREATE INDEX tickets_queue_order ON tickets (office_id, day, live, status, appointment_at, queued_at, id);
+DROP INDEX tickets_queue;
 "#;

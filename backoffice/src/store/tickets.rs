@@ -138,10 +138,50 @@ pub struct Issued {
 impl Db {
     /// Issues a ticket atomically: number, quota check, ticket, history, appointment link.
     pub async fn issue_ticket(&self, t: NewTicket) -> Result<Issued, IssueError> {
-        self.write_job(move |conn: &mut AnyConnection| -> BoxFuture<'_, _> {
-            Box::pin(issue_in(conn, t))
-        })
-        .await
+        let key = t.terminal_id.clone().zip(t.request_key.clone());
+        if let Some((terminal, key)) = &key
+            && let Some(ticket) = self.ticket_by_request(terminal, key).await?
+        {
+            return Ok(Issued {
+                ticket,
+                replayed: true,
+                place: None,
+            });
+        }
+        let issued = self
+            .write_job(move |conn: &mut AnyConnection| -> BoxFuture<'_, _> {
+                Box::pin(issue_in(conn, t))
+            })
+            .await;
+        match (issued, &key) {
+            // Perhaps the same request, issued meanwhile (by another back-office instance,
+            // or an offline ticket uploaded twice at once): then that is the answer.
+            (Err(e), Some((terminal, key))) => match self.ticket_by_request(terminal, key).await? {
+                Some(ticket) => Ok(Issued {
+                    ticket,
+                    replayed: true,
+                    place: None,
+                }),
+                None => Err(e),
+            },
+            (issued, _) => issued,
+        }
+    }
+
+    /// The ticket a terminal's request with this idempotency key created.
+    async fn ticket_by_request(
+        &self,
+        terminal_id: &str,
+        key: &str,
+    ) -> Result<Option<TicketRow>, StoreError> {
+        sqlx::query("SELECT * FROM tickets WHERE terminal_id = $1 AND request_key = $2")
+            .bind(terminal_id)
+            .bind(key)
+            .fetch_optional(self.read())
+            .await?
+            .as_ref()
+            .map(ticket_from)
+            .transpose()
     }
 
     pub async fn ticket(&self, id: i64) -> Result<Option<TicketRow>, StoreError> {
@@ -239,21 +279,6 @@ impl Db {
 
 /// Issues a ticket on the writer connection; see [`Db::issue_ticket`].
 async fn issue_in(conn: &mut AnyConnection, t: NewTicket) -> Result<Issued, IssueError> {
-    if let (Some(terminal), Some(key)) = (&t.terminal_id, &t.request_key) {
-        let existing =
-            sqlx::query("SELECT * FROM tickets WHERE terminal_id = $1 AND request_key = $2")
-                .bind(terminal)
-                .bind(key)
-                .fetch_optional(&mut *conn)
-                .await?;
-        if let Some(row) = existing {
-            return Ok(Issued {
-                ticket: ticket_from(&row)?,
-                replayed: true,
-                place: None,
-            });
-        }
-    }
     // Counted in the transaction, so concurrent issues each see the other.
     let place = match &t.placement {
         Some(placement) => {
