@@ -139,23 +139,15 @@ impl Db {
     /// Issues a ticket atomically: number, quota check, ticket, history, appointment link.
     pub async fn issue_ticket(&self, t: NewTicket) -> Result<Issued, IssueError> {
         let key = t.terminal_id.clone().zip(t.request_key.clone());
-        if let Some((terminal, key)) = &key
-            && let Some(ticket) = self.ticket_by_request(terminal, key).await?
-        {
-            return Ok(Issued {
-                ticket,
-                replayed: true,
-                place: None,
-            });
-        }
         let issued = self
             .write_job(move |conn: &mut AnyConnection| -> BoxFuture<'_, _> {
                 Box::pin(issue_in(conn, t))
             })
             .await;
         match (issued, &key) {
-            // Perhaps the same request, issued meanwhile (by another back-office instance,
-            // or an offline ticket uploaded twice at once): then that is the answer.
+            // A request issued before (retried after its answer was lost, an offline ticket
+            // uploaded again, or the same request at another back-office instance) fails on
+            // the request-key index or the number: then its ticket is the answer.
             (Err(e), Some((terminal, key))) => match self.ticket_by_request(terminal, key).await? {
                 Some(ticket) => Ok(Issued {
                     ticket,
