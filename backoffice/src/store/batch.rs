@@ -12,7 +12,7 @@
 
 use std::collections::VecDeque;
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use futures_util::FutureExt;
@@ -20,10 +20,13 @@ use futures_util::future::BoxFuture;
 use sqlx::{Acquire, AnyConnection, AnyPool, Executor};
 use tokio::sync::oneshot;
 
-use super::{Db, StoreError};
+use super::{Db, StoreError, now_ms};
 
 /// Most writes committed together.
 const MAX_BATCH: usize = 256;
+
+/// Least time between two background checkpoints.
+const CHECKPOINT_EVERY_MS: i64 = 1000;
 
 /// Called after the batch's commit with its outcome.
 type Deliver = Box<dyn FnOnce(Result<(), String>) + Send>;
@@ -41,18 +44,46 @@ struct Job {
 /// The writes waiting for the writer connection.
 pub struct Batcher {
     pool: AnyPool,
+    /// Where WAL checkpoints run, so the writer does not wait for them.
+    readers: AnyPool,
     queue: Mutex<VecDeque<Job>>,
     /// A task is draining the queue.
     draining: AtomicBool,
+    /// When the last checkpoint started (milliseconds since the epoch).
+    last_checkpoint: AtomicI64,
 }
 
 impl Batcher {
-    pub fn new(pool: AnyPool) -> Arc<Self> {
+    pub fn new(pool: AnyPool, readers: AnyPool) -> Arc<Self> {
         Arc::new(Self {
             pool,
+            readers,
             queue: Mutex::default(),
             draining: AtomicBool::new(false),
+            last_checkpoint: AtomicI64::new(0),
         })
+    }
+
+    /// Copies committed pages from the WAL into the database file on a reader connection,
+    /// at most once a second, so the WAL stays short and the writer's own (automatic)
+    /// checkpoint, which would hold up every request of its batch, is rarely due.
+    fn checkpoint_if_due(&self) {
+        let now = now_ms();
+        let last = self.last_checkpoint.load(Ordering::Acquire);
+        if now - last < CHECKPOINT_EVERY_MS
+            || self
+                .last_checkpoint
+                .compare_exchange(last, now, Ordering::AcqRel, Ordering::Acquire)
+                .is_err()
+        {
+            return;
+        }
+        let readers = self.readers.clone();
+        tokio::spawn(async move {
+            if let Err(error) = readers.execute("PRAGMA wal_checkpoint(PASSIVE)").await {
+                tracing::warn!(%error, "WAL checkpoint failed");
+            }
+        });
     }
 
     fn submit(self: &Arc<Self>, job: Job) {
@@ -107,6 +138,7 @@ impl Batcher {
                 {
                     tracing::error!("a write panicked; its batch was rolled back");
                 }
+                this.checkpoint_if_due();
             }
         });
     }
@@ -183,6 +215,11 @@ impl Db {
         F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<T, E>> + Send + 'static,
     {
         let Some(batcher) = &self.batcher else {
+            if !savepoint {
+                // One statement commits by itself.
+                let mut conn = self.write().acquire().await.map_err(StoreError::from)?;
+                return work(&mut conn).await;
+            }
             let mut tx = self.write().begin().await.map_err(StoreError::from)?;
             let out = work(&mut tx).await?;
             tx.commit().await.map_err(StoreError::from)?;

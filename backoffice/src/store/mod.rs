@@ -98,8 +98,8 @@ impl Db {
                 let read = pool(4).connect_with(options).await?;
                 Self {
                     backend,
+                    batcher: Some(Batcher::new(write.clone(), read.clone())),
                     read,
-                    batcher: Some(Batcher::new(write.clone())),
                     write,
                     catalog_cache: Arc::default(),
                     terminal_cache: Arc::default(),
