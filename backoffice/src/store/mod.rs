@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod console_desk;
 pub mod console_stats;
 pub mod idempotency;
+pub mod issuing;
 pub mod staff;
 pub mod terminals;
 pub mod tickets;

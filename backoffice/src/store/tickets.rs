@@ -1,16 +1,12 @@
-//! Tickets: issuing with a display number from the group's range, the live queue, and
-//! status changes as conditional updates (two counters can never take the same ticket).
+//! Tickets: reading them, the live queue, and status changes as conditional updates (two
+//! counters can never take the same ticket). Issuing new ones is in [`super::issuing`].
 
 use sqlx::any::AnyRow;
-use std::sync::Arc;
-
-use futures_util::future::BoxFuture;
 use sqlx::{Any, AnyConnection, Row, Transaction};
 
+pub use super::issuing::{IssueError, Issued, NewTicket, Numbering, Placement};
 use super::{Db, StoreError};
-use crate::domain::ticket::display_number;
 use crate::domain::{Action, Origin, TicketStatus};
-use crate::queue::APPOINTMENT_DUE_EARLY_MS;
 
 /// A stored ticket.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,7 +33,7 @@ pub struct TicketRow {
     pub estimate_high: Option<i64>,
 }
 
-fn ticket_from(row: &AnyRow) -> Result<TicketRow, StoreError> {
+pub(super) fn ticket_from(row: &AnyRow) -> Result<TicketRow, StoreError> {
     let origin: String = row.try_get("origin")?;
     let status: String = row.try_get("status")?;
     Ok(TicketRow {
@@ -73,109 +69,7 @@ pub struct QueueKey {
     pub queued_at: i64,
 }
 
-/// Where a new ticket's number comes from.
-#[derive(Debug, Clone, Copy)]
-pub enum Numbering {
-    /// The next free number of the range, wrapping when exhausted.
-    Next { prefix: char, first: u32, last: u32 },
-    /// A number a terminal already printed offline.
-    Fixed { prefix: char, number: u32 },
-}
-
-/// Everything needed to issue a ticket.
-#[derive(Clone)]
-pub struct NewTicket {
-    pub office_id: String,
-    pub day: String,
-    pub service_id: String,
-    pub origin: Origin,
-    pub numbering: Numbering,
-    pub appointment: Option<(i64, i64)>,
-    pub terminal_id: Option<String>,
-    /// The terminal's idempotency key: the same key always yields the same ticket.
-    pub request_key: Option<String>,
-    /// Walk-in quota of the service for the day.
-    pub quota: Option<u32>,
-    pub now: i64,
-    /// When the visitor joined the queue (earlier than `now` for offline uploads).
-    pub queued_at: i64,
-    /// The wait range (minutes) for a visitor with this many people ahead, if one is known;
-    /// the ticket keeps it as the first estimate it was given.
-    pub placement: Option<Arc<Placement>>,
-}
-
-/// Wait range in minutes for a given number of people ahead.
-pub type Placement = dyn Fn(u32) -> Option<(u32, u32)> + Send + Sync;
-
-/// Why no ticket was issued.
-#[derive(Debug, thiserror::Error)]
-pub enum IssueError {
-    #[error("the service's daily walk-in quota is exhausted")]
-    QuotaExhausted,
-    #[error("every number of the range is in use")]
-    NumbersExhausted,
-    #[error("the appointment was checked in concurrently")]
-    AlreadyCheckedIn,
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl From<sqlx::Error> for IssueError {
-    fn from(e: sqlx::Error) -> Self {
-        Self::Store(e.into())
-    }
-}
-
-/// Result of issuing: the ticket, and whether an earlier request had already created it.
-#[derive(Debug, Clone)]
-pub struct Issued {
-    pub ticket: TicketRow,
-    pub replayed: bool,
-    /// People ahead and wait range at issue, when [`NewTicket::placement`] gave one.
-    pub place: Option<(u32, u32, u32)>,
-}
-
 impl Db {
-    /// Issues a ticket atomically: number, quota check, ticket, history, appointment link.
-    pub async fn issue_ticket(&self, t: NewTicket) -> Result<Issued, IssueError> {
-        let key = t.terminal_id.clone().zip(t.request_key.clone());
-        let issued = self
-            .write_job(move |conn: &mut AnyConnection| -> BoxFuture<'_, _> {
-                Box::pin(issue_in(conn, t))
-            })
-            .await;
-        match (issued, &key) {
-            // A request issued before (retried after its answer was lost, an offline ticket
-            // uploaded again, or the same request at another back-office instance) fails on
-            // the request-key index or the number: then its ticket is the answer.
-            (Err(e), Some((terminal, key))) => match self.ticket_by_request(terminal, key).await? {
-                Some(ticket) => Ok(Issued {
-                    ticket,
-                    replayed: true,
-                    place: None,
-                }),
-                None => Err(e),
-            },
-            (issued, _) => issued,
-        }
-    }
-
-    /// The ticket a terminal's request with this idempotency key created.
-    async fn ticket_by_request(
-        &self,
-        terminal_id: &str,
-        key: &str,
-    ) -> Result<Option<TicketRow>, StoreError> {
-        sqlx::query("SELECT * FROM tickets WHERE terminal_id = $1 AND request_key = $2")
-            .bind(terminal_id)
-            .bind(key)
-            .fetch_optional(self.read())
-            .await?
-            .as_ref()
-            .map(ticket_from)
-            .transpose()
-    }
-
     pub async fn ticket(&self, id: i64) -> Result<Option<TicketRow>, StoreError> {
         sqlx::query("SELECT * FROM tickets WHERE id = $1")
             .bind(id)
@@ -269,169 +163,6 @@ impl Db {
     }
 }
 
-/// Issues a ticket on the writer connection; see [`Db::issue_ticket`].
-async fn issue_in(conn: &mut AnyConnection, t: NewTicket) -> Result<Issued, IssueError> {
-    // Counted in the transaction, so concurrent issues each see the other.
-    let place = match &t.placement {
-        Some(placement) => {
-            let key = QueueKey {
-                id: i64::MAX,
-                status: TicketStatus::Waiting,
-                appointment_at: t.appointment.map(|a| a.1),
-                queued_at: t.queued_at,
-            };
-            let (ahead,): (i64,) = ahead_query(&t.office_id, &t.day, key, t.now)
-                .fetch_one(&mut *conn)
-                .await?;
-            let ahead = ahead as u32;
-            placement(ahead).map(|(low, high)| (ahead, low, high))
-        }
-        None => None,
-    };
-    let (prefix, attempts) = match t.numbering {
-        Numbering::Next {
-            prefix,
-            first,
-            last,
-        } => (prefix, last.saturating_sub(first) + 1),
-        Numbering::Fixed { prefix, .. } => (prefix, 1),
-    };
-    for attempt in 0..attempts {
-        let number = match t.numbering {
-            Numbering::Next { first, last, .. } => {
-                next_number(conn, &t, prefix, first, last).await?
-            }
-            Numbering::Fixed { number, .. } => number,
-        };
-        if attempt == 0
-            && let Some(quota) = t.quota
-        {
-            let (issued,): (i64,) = sqlx::query_as(
-                "SELECT COUNT(*) FROM tickets WHERE office_id = $1 AND day = $2 AND service_id = $3 AND origin <> 'appointment'",
-            )
-            .bind(&t.office_id)
-            .bind(&t.day)
-            .bind(&t.service_id)
-            .fetch_one(&mut *conn)
-            .await?;
-            if issued >= i64::from(quota) {
-                return Err(IssueError::QuotaExhausted);
-            }
-        }
-        let token = hex::encode(rand::random::<[u8; 16]>());
-        let inserted = sqlx::query(
-            "INSERT INTO tickets (office_id, day, prefix, number, display_number, service_id, origin, status, live, \
-             appointment_id, appointment_at, terminal_id, request_key, queued_at, issued_at, public_token, estimate_low, estimate_high) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'waiting', 1, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
-             ON CONFLICT (office_id, day, display_number) WHERE live = 1 DO NOTHING RETURNING *",
-        )
-        .bind(&t.office_id)
-        .bind(&t.day)
-        .bind(prefix.to_string())
-        .bind(i64::from(number))
-        .bind(display_number(prefix, number))
-        .bind(&t.service_id)
-        .bind(t.origin.as_str())
-        .bind(t.appointment.map(|a| a.0))
-        .bind(t.appointment.map(|a| a.1))
-        .bind(&t.terminal_id)
-        .bind(&t.request_key)
-        .bind(t.queued_at)
-        .bind(t.now)
-        .bind(token)
-        .bind(place.map(|p| i64::from(p.1)))
-        .bind(place.map(|p| i64::from(p.2)))
-        .fetch_optional(&mut *conn)
-        .await?;
-        let Some(row) = inserted else { continue };
-        let ticket = ticket_from(&row)?;
-        insert_event(
-            conn,
-            ticket.id,
-            t.now,
-            None,
-            TicketStatus::Waiting,
-            "issue",
-            "terminal",
-            None,
-        )
-        .await?;
-        if let Some((appointment_id, _)) = t.appointment {
-            let linked = sqlx::query(
-                "UPDATE appointments SET ticket_id = $1 WHERE id = $2 AND ticket_id IS NULL",
-            )
-            .bind(ticket.id)
-            .bind(appointment_id)
-            .execute(&mut *conn)
-            .await?;
-            if linked.rows_affected() != 1 {
-                return Err(IssueError::AlreadyCheckedIn);
-            }
-        }
-        return Ok(Issued {
-            ticket,
-            replayed: false,
-            place,
-        });
-    }
-    Err(IssueError::NumbersExhausted)
-}
-
-/// Advances the group's counter for the day and returns the next number, wrapping to the
-/// first number after the last. The upsert locks the counter row until commit, which also
-/// serialises quota checks of the group in PostgreSQL.
-async fn next_number(
-    conn: &mut AnyConnection,
-    t: &NewTicket,
-    prefix: char,
-    first: u32,
-    last: u32,
-) -> Result<u32, IssueError> {
-    let (n,): (i64,) = sqlx::query_as(
-        "INSERT INTO number_counters (office_id, day, prefix, last_number) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (office_id, day, prefix) DO UPDATE SET last_number = \
-         CASE WHEN number_counters.last_number >= $5 THEN $4 ELSE number_counters.last_number + 1 END \
-         RETURNING last_number",
-    )
-    .bind(&t.office_id)
-    .bind(&t.day)
-    .bind(prefix.to_string())
-    .bind(i64::from(first))
-    .bind(i64::from(last))
-    .fetch_one(&mut *conn)
-    .await?;
-    u32::try_from(n).map_err(|_| IssueError::Store(StoreError::Corrupt("negative number".into())))
-}
-
-/// Counts the waiting tickets called before `key`: due appointments by their time first,
-/// then everyone else by the time they joined, ties by id (as [`crate::queue::call_order`]).
-fn ahead_query<'q>(
-    office_id: &'q str,
-    day: &'q str,
-    key: QueueKey,
-    now_ms: i64,
-) -> sqlx::query::QueryAs<'q, Any, (i64,), sqlx::any::AnyArguments<'q>> {
-    let due_until = now_ms + APPOINTMENT_DUE_EARLY_MS;
-    let (group, at) = match key.appointment_at {
-        Some(at) if at <= due_until => (0_i64, at),
-        _ => (1, key.queued_at),
-    };
-    sqlx::query_as(
-        "SELECT COUNT(*) FROM (SELECT id, \
-           CASE WHEN appointment_at <= $3 THEN 0 ELSE 1 END AS g, \
-           CASE WHEN appointment_at <= $3 THEN appointment_at ELSE queued_at END AS s \
-           FROM tickets WHERE office_id = $1 AND day = $2 AND live = 1 \
-           AND status IN ('waiting', 'forwarded')) q \
-         WHERE g < $4 OR (g = $4 AND (s < $5 OR (s = $5 AND id < $6)))",
-    )
-    .bind(office_id)
-    .bind(day)
-    .bind(due_until)
-    .bind(group)
-    .bind(at)
-    .bind(key.id)
-}
-
 /// Reserves `count` consecutive numbers of `prefix` for a terminal's offline use.
 pub(crate) async fn reserve_block(
     tx: &mut Transaction<'_, Any>,
@@ -459,7 +190,7 @@ pub(crate) async fn reserve_block(
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn insert_event(
+pub(super) async fn insert_event(
     conn: &mut AnyConnection,
     ticket_id: i64,
     at: i64,
@@ -522,7 +253,7 @@ impl Db {
         key: QueueKey,
         now_ms: i64,
     ) -> Result<u32, StoreError> {
-        let (n,) = ahead_query(office_id, day, key, now_ms)
+        let (n,) = super::issuing::ahead_query(office_id, day, key, now_ms)
             .fetch_one(self.read())
             .await?;
         Ok(n as u32)

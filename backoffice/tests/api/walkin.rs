@@ -224,6 +224,18 @@ pub async fn a_quota_holds_in_a_rush_and_others_are_served(h: &Harness) {
     numbers.sort();
     numbers.dedup();
     assert_eq!(numbers.len(), 35, "every ticket has a number of its own");
+    let db = &h.server.state.db;
+    let count = |sql: &'static str| async move {
+        let (n,): (i64,) = sqlx::query_as(sql).fetch_one(db.read()).await.unwrap();
+        n
+    };
+    assert_eq!(count("SELECT COUNT(*) FROM tickets").await, 35);
+    assert_eq!(
+        count("SELECT COUNT(DISTINCT ticket_id) FROM ticket_events WHERE action = 'issue' AND to_status = 'waiting'").await,
+        35,
+        "every ticket's history starts with its issue, refused ones have none"
+    );
+    assert_eq!(count("SELECT COUNT(*) FROM ticket_events").await, 35);
 }
 
 pub async fn the_same_request_sent_at_once_makes_one_ticket(h: &Harness) {
