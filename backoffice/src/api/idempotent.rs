@@ -76,10 +76,24 @@ impl Drop for Running<'_> {
     }
 }
 
-/// Runs `work` once for (`terminal_id`, key) and replays its answer afterwards. A duplicate
-/// arriving while the first still runs is told to retry (409); the answer is stored before
-/// it is sent. Whatever `work` creates must be findable by the key as well (tickets carry
-/// it), so a request whose answer was lost with the process finds its result again.
+/// Names where a request's answer is kept: handed to a write that stores the answer itself.
+#[derive(Debug, Clone)]
+pub struct AnswerKey {
+    pub terminal_id: String,
+    pub key: String,
+    pub request_hash: String,
+}
+
+/// What a request's work produced.
+pub struct Reply {
+    pub status: StatusCode,
+    pub value: Value,
+    /// The work's own write already stored it under the key.
+    pub stored: bool,
+}
+
+/// Runs `work` once for (`terminal_id`, key) and replays its answer afterwards; see
+/// [`run_storing`].
 pub async fn run<F, Fut>(
     state: &AppState,
     terminal_id: &str,
@@ -91,6 +105,33 @@ pub async fn run<F, Fut>(
 where
     F: FnOnce() -> Fut,
     Fut: Future<Output = Result<(StatusCode, Value), ApiError>>,
+{
+    run_storing(state, terminal_id, key, path, body, |_| async {
+        work().await.map(|(status, value)| Reply {
+            status,
+            value,
+            stored: false,
+        })
+    })
+    .await
+}
+
+/// Runs `work` once for (`terminal_id`, key) and replays its answer afterwards. A duplicate
+/// arriving while the first still runs is told to retry (409); the answer is stored before
+/// it is sent (by `work`'s own write if it can, see [`AnswerKey`]). Whatever `work` creates
+/// must be findable by the key as well (tickets carry it), so a request whose answer was lost
+/// with the process finds its result again.
+pub async fn run_storing<F, Fut>(
+    state: &AppState,
+    terminal_id: &str,
+    key: &str,
+    path: &str,
+    body: &[u8],
+    work: F,
+) -> Response
+where
+    F: FnOnce(AnswerKey) -> Fut,
+    Fut: Future<Output = Result<Reply, ApiError>>,
 {
     let mut hasher = Sha256::new();
     hasher.update(path.as_bytes());
@@ -117,9 +158,15 @@ where
         // Never seen, or claimed by a request that died: run it (again).
         Ok(_) => {}
     }
-    let outcome = work().await;
+    let outcome = work(AnswerKey {
+        terminal_id: terminal_id.to_owned(),
+        key: key.to_owned(),
+        request_hash: hash.clone(),
+    })
+    .await;
     let (status, stored) = match &outcome {
-        Ok((status, value)) => (*status, json!({ "ok": value })),
+        Ok(reply) if reply.stored => return (reply.status, Json(&reply.value)).into_response(),
+        Ok(reply) => (reply.status, json!({ "ok": reply.value })),
         // Our failure: nothing is kept, the terminal's retry runs again.
         Err(e) if e.status.is_server_error() => return e.clone().into_response(),
         Err(e) => (
@@ -135,7 +182,7 @@ where
         return ApiError::from(e).into_response();
     }
     match outcome {
-        Ok((status, value)) => (status, Json(value)).into_response(),
+        Ok(reply) => (reply.status, Json(reply.value)).into_response(),
         Err(e) => e.into_response(),
     }
 }

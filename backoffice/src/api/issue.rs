@@ -8,6 +8,7 @@ use serde_json::json;
 
 use super::error::ApiError;
 use super::events::Event;
+use super::idempotent::{AnswerKey, Reply};
 use super::state::AppState;
 use super::terminal::{CheckInRequest, OfflineResult, OfflineTicket, TicketResponse};
 use super::views::{TicketView, VisitorTicket, rfc3339};
@@ -19,7 +20,9 @@ use crate::store::appointments::code_hash;
 use crate::store::cache::OfficeCatalog;
 use crate::store::catalog::Office;
 use crate::store::terminals::Terminal;
-use crate::store::tickets::{IssueError, NewTicket, Numbering, Placement, TicketRow};
+use crate::store::tickets::{
+    IssueError, Issued, NewTicket, Numbering, Placement, TicketAnswer, TicketRow,
+};
 
 const MINUTE_MS: i64 = 60_000;
 
@@ -149,8 +152,8 @@ pub async fn check_in(
     state: &AppState,
     terminal: &Terminal,
     req: &CheckInRequest,
-    key: &str,
-) -> Result<(StatusCode, TicketResponse), ApiError> {
+    answer: &AnswerKey,
+) -> Result<Reply, ApiError> {
     let number = booking_number(&req.booking_number)?;
     let code = clean_code(&req.code, 8)
         .ok()
@@ -209,13 +212,7 @@ pub async fn check_in(
             .await?
             .ok_or_else(ApiError::internal)?;
         let view = visitor_ticket(state, &office, &ticket, None).await?;
-        return Ok((
-            StatusCode::OK,
-            TicketResponse {
-                outcome: "already_checked_in".into(),
-                ticket: view,
-            },
-        ));
+        return reply(StatusCode::OK, "already_checked_in", view);
     }
     if appointment.office_id != terminal.office_id {
         return Err(ApiError::conflict("wrong_office", "This appointment is at another office.")
@@ -233,7 +230,15 @@ pub async fn check_in(
     }
     let day = queue::office_day(&office, state.clock.now());
     let placement = placement(state, &office.id, now);
+    let catalog = catalog_of(state, &office.id).await?;
     let new = NewTicket {
+        answer: Some(ticket_answer(
+            state,
+            &catalog,
+            answer,
+            "checked_in",
+            StatusCode::CREATED,
+        )),
         office_id: office.id.clone(),
         day: day.clone(),
         service_id: appointment.service_id.clone(),
@@ -245,7 +250,7 @@ pub async fn check_in(
         },
         appointment: Some((appointment.id, appointment.starts_at)),
         terminal_id: Some(terminal.id.clone()),
-        request_key: Some(key.to_owned()),
+        request_key: Some(answer.key.clone()),
         quota: None,
         now,
         queued_at: now,
@@ -266,26 +271,77 @@ pub async fn check_in(
                 .await?
                 .ok_or_else(ApiError::internal)?;
             let view = visitor_ticket(state, &office, &ticket, None).await?;
-            return Ok((
-                StatusCode::OK,
-                TicketResponse {
-                    outcome: "already_checked_in".into(),
-                    ticket: view,
-                },
-            ));
+            return reply(StatusCode::OK, "already_checked_in", view);
         }
         Err(e) => return Err(issue_error(e)),
     };
-    announce(state, &issued.ticket);
-    state.estimators.record_appointment(&office.id, true);
+    if !issued.replayed {
+        announce(state, &issued.ticket);
+        state.estimators.record_appointment(&office.id, true);
+    }
+    if let Some(stored) = stored_reply(state, &catalog, &issued) {
+        return Ok(stored);
+    }
     let view = visitor_ticket(state, &office, &issued.ticket, issued.place).await?;
-    Ok((
-        StatusCode::CREATED,
-        TicketResponse {
-            outcome: "checked_in".into(),
-            ticket: view,
-        },
-    ))
+    reply(StatusCode::CREATED, "checked_in", view)
+}
+
+/// The reply for a ticket the terminal asked for.
+fn reply(status: StatusCode, outcome: &str, ticket: VisitorTicket) -> Result<Reply, ApiError> {
+    let value = serde_json::to_value(TicketResponse {
+        outcome: outcome.into(),
+        ticket,
+    })
+    .map_err(|_| ApiError::internal())?;
+    Ok(Reply {
+        status,
+        value,
+        stored: false,
+    })
+}
+
+/// What the terminal is told about a ticket, stored with the ticket in one write.
+fn ticket_answer(
+    state: &AppState,
+    catalog: &Arc<OfficeCatalog>,
+    answer: &AnswerKey,
+    outcome: &'static str,
+    status: StatusCode,
+) -> TicketAnswer {
+    let (catalog, url) = (catalog.clone(), state.settings.public_url.clone());
+    TicketAnswer {
+        terminal_id: answer.terminal_id.clone(),
+        key: answer.key.clone(),
+        request_hash: answer.request_hash.clone(),
+        render: Arc::new(move |ticket, place| {
+            let view = VisitorTicket::new(
+                ticket,
+                &catalog.office,
+                catalog.service(&ticket.service_id),
+                place,
+                None,
+                &url,
+            );
+            let response = TicketResponse {
+                outcome: outcome.into(),
+                ticket: view,
+            };
+            // Plain strings and numbers: serialising cannot fail.
+            let value = serde_json::to_value(response).unwrap_or_default();
+            (status.as_u16(), value)
+        }),
+    }
+}
+
+/// The reply stored with a newly issued ticket, if there is one.
+fn stored_reply(state: &AppState, catalog: &Arc<OfficeCatalog>, issued: &Issued) -> Option<Reply> {
+    let (status, value) = issued.answer.clone()?;
+    refresh_estimates_if_due(state, catalog);
+    Some(Reply {
+        status: StatusCode::from_u16(status).unwrap_or(StatusCode::CREATED),
+        value,
+        stored: true,
+    })
 }
 
 fn throttled(until: i64) -> ApiError {
@@ -320,8 +376,8 @@ pub async fn walk_in(
     state: &AppState,
     terminal: &Terminal,
     service_id: &str,
-    key: &str,
-) -> Result<TicketResponse, ApiError> {
+    answer: &AnswerKey,
+) -> Result<Reply, ApiError> {
     let catalog = catalog_of(state, &terminal.office_id).await?;
     let office = &catalog.office;
     let service = catalog.service(service_id).ok_or_else(|| {
@@ -358,6 +414,13 @@ pub async fn walk_in(
     }
     let placement = placement(state, &office.id, now.as_millisecond());
     let new = NewTicket {
+        answer: Some(ticket_answer(
+            state,
+            &catalog,
+            answer,
+            "walk_in",
+            StatusCode::CREATED,
+        )),
         office_id: office.id.clone(),
         day: day.clone(),
         service_id: service.id.clone(),
@@ -369,7 +432,7 @@ pub async fn walk_in(
         },
         appointment: None,
         terminal_id: Some(terminal.id.clone()),
-        request_key: Some(key.to_owned()),
+        request_key: Some(answer.key.clone()),
         quota: service.rules.walk_in.daily_quota,
         now: now.as_millisecond(),
         queued_at: now.as_millisecond(),
@@ -386,11 +449,11 @@ pub async fn walk_in(
     if !issued.replayed {
         announce(state, &issued.ticket);
     }
+    if let Some(stored) = stored_reply(state, &catalog, &issued) {
+        return Ok(stored);
+    }
     let view = visitor_ticket(state, office, &issued.ticket, issued.place).await?;
-    Ok(TicketResponse {
-        outcome: "walk_in".into(),
-        ticket: view,
-    })
+    reply(StatusCode::CREATED, "walk_in", view)
 }
 
 /// Files one ticket a terminal printed offline, exactly once.
@@ -465,6 +528,7 @@ pub async fn offline_ticket(
         now: state.clock.now_ms(),
         queued_at: issued_at.as_millisecond(),
         placement: None,
+        answer: None,
     };
     match state.db.issue_ticket(new).await {
         Ok(issued) if issued.replayed => Ok(OfflineResult {

@@ -137,18 +137,15 @@ pub async fn check_in(
         Err(e) => return axum::response::IntoResponse::into_response(e),
     };
     let request = body.value;
-    idempotent::run(
+    idempotent::run_storing(
         &state,
         &terminal.id,
         &key,
         "check-in",
         &body.raw,
-        || async {
-            let (status, outcome) = issue::check_in(&state, &terminal, &request, &key).await?;
-            Ok((
-                status,
-                serde_json::to_value(outcome).map_err(|_| ApiError::internal())?,
-            ))
+        |answer| {
+            let (state, terminal, request) = (&state, &terminal, &request);
+            async move { issue::check_in(state, terminal, request, &answer).await }
         },
     )
     .await
@@ -177,12 +174,9 @@ pub async fn walk_in(
         Err(e) => return axum::response::IntoResponse::into_response(e),
     };
     let request = body.value;
-    idempotent::run(&state, &terminal.id, &key, "walk-in", &body.raw, || async {
-        let outcome = issue::walk_in(&state, &terminal, &request.service_id, &key).await?;
-        Ok((
-            StatusCode::CREATED,
-            serde_json::to_value(outcome).map_err(|_| ApiError::internal())?,
-        ))
+    idempotent::run_storing(&state, &terminal.id, &key, "walk-in", &body.raw, |answer| {
+        let (state, terminal, service) = (&state, &terminal, &request.service_id);
+        async move { issue::walk_in(state, terminal, service, &answer).await }
     })
     .await
 }

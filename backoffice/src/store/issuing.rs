@@ -46,7 +46,23 @@ pub struct NewTicket {
     /// The wait range (minutes) for a visitor with this many people ahead, if one is known;
     /// the ticket keeps it as the first estimate it was given.
     pub placement: Option<Arc<Placement>>,
+    /// The terminal's answer to keep under its idempotency key, written with the ticket.
+    pub answer: Option<TicketAnswer>,
 }
+
+/// The reply to a terminal's request, rendered for the ticket about to be issued and stored
+/// under the request's idempotency key in the same write (so no second write is needed).
+#[derive(Clone)]
+pub struct TicketAnswer {
+    pub terminal_id: String,
+    pub key: String,
+    pub request_hash: String,
+    pub render: Arc<RenderAnswer>,
+}
+
+/// Status code and JSON body of the reply for a ticket and its place (people ahead, wait).
+pub type RenderAnswer =
+    dyn Fn(&TicketRow, Option<(u32, u32, u32)>) -> (u16, serde_json::Value) + Send + Sync;
 
 /// Wait range in minutes for a given number of people ahead.
 pub type Placement = dyn Fn(u32) -> Option<(u32, u32)> + Send + Sync;
@@ -77,6 +93,8 @@ pub struct Issued {
     pub replayed: bool,
     /// People ahead and wait range at issue, when [`NewTicket::placement`] gave one.
     pub place: Option<(u32, u32, u32)>,
+    /// The reply stored with the ticket, when [`NewTicket::answer`] asked for one.
+    pub answer: Option<(u16, serde_json::Value)>,
 }
 
 impl Db {
@@ -98,6 +116,7 @@ impl Db {
                     ticket,
                     replayed: true,
                     place: None,
+                    answer: None,
                 }),
                 None => Err(e),
             },
@@ -177,7 +196,9 @@ async fn issue_in(
                 return Err(IssueError::QuotaExhausted);
             }
         }
-        let Some(ticket) = insert_ticket(conn, backend, &t, prefix, number, place).await? else {
+        let Some((ticket, answer)) =
+            insert_ticket(conn, backend, &t, prefix, number, place).await?
+        else {
             // The number is held by a live ticket: try the next one.
             continue;
         };
@@ -197,6 +218,7 @@ async fn issue_in(
             ticket,
             replayed: false,
             place,
+            answer,
         });
     }
     Err(IssueError::NumbersExhausted)
@@ -212,8 +234,15 @@ const INSERT_TICKET: &str = "INSERT INTO tickets (office_id, day, prefix, number
 const INSERT_ISSUE_EVENT: &str = "INSERT INTO ticket_events (ticket_id, at, from_status, to_status, action, actor, counter_id) \
      SELECT id, $13, NULL, 'waiting', 'issue', 'terminal', NULL FROM tickets WHERE public_token = $14";
 
-/// Inserts the ticket with number `number` and its history entry; `None` when a live ticket
-/// holds the number. SQLite takes both statements in one round trip.
+/// The stored reply under the request's key (replacing a claim left by an older version),
+/// only if the ticket was inserted.
+const INSERT_ANSWER: &str = "INSERT INTO idempotency (terminal_id, request_key, request_hash, state, status_code, body, created_at) \
+     SELECT $17, $18, $19, 'done', $20, $21, $13 WHERE EXISTS (SELECT 1 FROM tickets WHERE public_token = $14) \
+     ON CONFLICT (terminal_id, request_key) DO UPDATE SET request_hash = excluded.request_hash, state = 'done', \
+     status_code = excluded.status_code, body = excluded.body, created_at = excluded.created_at";
+
+/// Inserts the ticket with number `number`, its history entry and the stored reply; `None`
+/// when a live ticket holds the number. SQLite takes all statements in one round trip.
 async fn insert_ticket(
     conn: &mut AnyConnection,
     backend: Backend,
@@ -221,19 +250,51 @@ async fn insert_ticket(
     prefix: char,
     number: u32,
     place: Option<(u32, u32, u32)>,
-) -> Result<Option<TicketRow>, IssueError> {
+) -> Result<Option<(TicketRow, Option<(u16, serde_json::Value)>)>, IssueError> {
     let token = hex::encode(rand::random::<[u8; 16]>());
-    let together = format!("{INSERT_TICKET}; {INSERT_ISSUE_EVENT}");
-    let sql = match backend {
-        Backend::Sqlite => together.as_str(),
-        Backend::Postgres => INSERT_TICKET,
+    let display = display_number(prefix, number);
+    // The ticket as it will be stored, for the reply (which never shows its id); only with a
+    // known place, else the caller works it out and stores the reply itself.
+    let answer = t.answer.as_ref().filter(|_| place.is_some()).map(|a| {
+        let provisional = TicketRow {
+            id: 0,
+            office_id: t.office_id.clone(),
+            day: t.day.clone(),
+            display_number: display.clone(),
+            service_id: t.service_id.clone(),
+            origin: t.origin,
+            status: TicketStatus::Waiting,
+            appointment_id: t.appointment.map(|a| a.0),
+            appointment_at: t.appointment.map(|a| a.1),
+            terminal_id: t.terminal_id.clone(),
+            counter_id: None,
+            call_count: 0,
+            queued_at: t.queued_at,
+            issued_at: t.now,
+            called_at: None,
+            started_at: None,
+            finished_at: None,
+            public_token: token.clone(),
+            estimate_low: place.map(|p| i64::from(p.1)),
+            estimate_high: place.map(|p| i64::from(p.2)),
+        };
+        let (status, value) = (a.render)(&provisional, place);
+        let stored = serde_json::json!({ "ok": value }).to_string();
+        (a, status, value, stored)
+    });
+    let sql = match (backend, &answer) {
+        (Backend::Sqlite, Some(_)) => {
+            format!("{INSERT_TICKET}; {INSERT_ISSUE_EVENT}; {INSERT_ANSWER}")
+        }
+        (Backend::Sqlite, None) => format!("{INSERT_TICKET}; {INSERT_ISSUE_EVENT}"),
+        (Backend::Postgres, _) => INSERT_TICKET.to_owned(),
     };
-    let rows = sqlx::query(sql)
+    let mut query = sqlx::query(&sql)
         .bind(&t.office_id)
         .bind(&t.day)
         .bind(prefix.to_string())
         .bind(i64::from(number))
-        .bind(display_number(prefix, number))
+        .bind(&display)
         .bind(&t.service_id)
         .bind(t.origin.as_str())
         .bind(t.appointment.map(|a| a.0))
@@ -244,10 +305,17 @@ async fn insert_ticket(
         .bind(t.now)
         .bind(&token)
         .bind(place.map(|p| i64::from(p.1)))
-        .bind(place.map(|p| i64::from(p.2)))
-        // Every statement runs only if the whole result is read.
-        .fetch_all(&mut *conn)
-        .await?;
+        .bind(place.map(|p| i64::from(p.2)));
+    if let (Backend::Sqlite, Some((a, status, _, stored))) = (backend, &answer) {
+        query = query
+            .bind(&a.terminal_id)
+            .bind(&a.key)
+            .bind(&a.request_hash)
+            .bind(i64::from(*status))
+            .bind(stored);
+    }
+    // Every statement runs only if the whole result is read.
+    let rows = query.fetch_all(&mut *conn).await?;
     let Some(row) = rows.first() else {
         return Ok(None);
     };
@@ -259,8 +327,31 @@ async fn insert_ticket(
             .bind(&token)
             .execute(&mut *conn)
             .await?;
+        if let Some((a, status, _, stored)) = &answer {
+            let renumbered = INSERT_ANSWER
+                .replace("$13", "$6")
+                .replace("$14", "$7")
+                .replace("$17", "$1")
+                .replace("$18", "$2")
+                .replace("$19", "$3")
+                .replace("$20", "$4")
+                .replace("$21", "$5");
+            sqlx::query(&renumbered)
+                .bind(&a.terminal_id)
+                .bind(&a.key)
+                .bind(&a.request_hash)
+                .bind(i64::from(*status))
+                .bind(stored)
+                .bind(t.now)
+                .bind(&token)
+                .execute(&mut *conn)
+                .await?;
+        }
     }
-    Ok(Some(ticket))
+    Ok(Some((
+        ticket,
+        answer.map(|(_, status, value, _)| (status, value)),
+    )))
 }
 
 /// Advances the group's counter for the day and returns the next number, wrapping to the

@@ -4,7 +4,9 @@
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Row, Transaction};
 
-pub use super::issuing::{IssueError, Issued, NewTicket, Numbering, Placement};
+pub use super::issuing::{
+    IssueError, Issued, NewTicket, Numbering, Placement, RenderAnswer, TicketAnswer,
+};
 use super::{Db, StoreError};
 use crate::domain::{Action, Origin, TicketStatus};
 

@@ -62,6 +62,7 @@ async fn issue(db: &Db, day: &str) -> Result<TicketRow, IssueError> {
         now: 0,
         queued_at: 0,
         placement: None,
+        answer: None,
     };
     db.issue_ticket(t).await.map(|i| i.ticket)
 }

@@ -274,7 +274,32 @@ pub async fn the_same_request_sent_at_once_makes_one_ticket(h: &Harness) {
     );
 }
 
+pub async fn a_retry_gets_the_first_answer_word_for_word(h: &Harness) {
+    // The first ticket computes the office's estimate; later answers are stored with their
+    // ticket in the same write.
+    walk_in(h, "personalausweis").await;
+    let body = json!({ "service_id": "reisepass" });
+    let first = h
+        .post_keyed(
+            "/api/v1/terminal/walk-in",
+            body.clone(),
+            "retry-word-for-word",
+        )
+        .await;
+    walk_in(h, "personalausweis").await;
+    let again = h
+        .post_keyed("/api/v1/terminal/walk-in", body, "retry-word-for-word")
+        .await;
+    assert_eq!(first.0, StatusCode::CREATED, "{}", first.1);
+    assert_eq!(
+        again, first,
+        "the retry is told exactly what the first attempt was"
+    );
+    assert_eq!(first.1["ticket"]["people_ahead"], 1);
+}
+
 crate::both_backends!(
+    a_retry_gets_the_first_answer_word_for_word,
     a_quota_holds_in_a_rush_and_others_are_served,
     the_same_request_sent_at_once_makes_one_ticket,
     a_request_that_died_midway_is_not_issued_twice,
