@@ -16,10 +16,11 @@ pub struct Ticket {
     pub service: String,
     /// Where to wait, e.g. `Wartebereich 2, 1. OG`.
     pub waiting_area: String,
-    /// How many people are ahead in the queue.
-    pub people_ahead: u32,
-    /// The estimated wait.
-    pub wait: WaitRange,
+    /// How many people are ahead in the queue; `None` where nobody knows yet (a ticket issued
+    /// while the terminal was offline), and then no line is printed for it.
+    pub people_ahead: Option<u32>,
+    /// The estimated wait; `None` (no line printed) where there is no estimate yet.
+    pub wait: Option<WaitRange>,
     /// Date and time of issue, already formatted (`26.11.2026  13:15`).
     pub issued_at: String,
     /// What the QR code encodes: the live-position page for the visitor's phone.
@@ -42,8 +43,8 @@ impl Ticket {
             number: "A017".into(),
             service: "Personalausweis und Reisepass".into(),
             waiting_area: "Wartebereich 2, 1. OG".into(),
-            people_ahead: 3,
-            wait: WaitRange { min: 20, max: 35 },
+            people_ahead: Some(3),
+            wait: Some(WaitRange { min: 20, max: 35 }),
             issued_at: "26.11.2026  13:15".into(),
             qr_payload: "https://termine.stadt.example/q/7K2M9X".into(),
             note: None,

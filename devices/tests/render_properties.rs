@@ -37,8 +37,8 @@ proptest! {
         t.service = service;
         t.waiting_area = area;
         t.number = number.clone();
-        t.people_ahead = ahead;
-        t.wait = WaitRange::new(lo, lo + extra).expect("ordered");
+        t.people_ahead = Some(ahead);
+        t.wait = Some(WaitRange::new(lo, lo + extra).expect("ordered"));
         let font = TextRasterizer::load(std::path::Path::new(DEFAULT_FONT)).expect("fonts-dejavu-core");
         let job = render_ticket_full(&t, paper, PC858_TABLE, raster_text.then_some(&font)).expect("renders");
 

@@ -172,6 +172,7 @@ fn unconfirmed_appointment(lang: Lang) -> (&'static str, &'static str) {
 pub fn paper_ticket(info: &TicketInfo, lang: Lang) -> Ticket {
     let lang = paper_lang(lang);
     let (low, high) = info.wait_minutes;
+    let offline = info.origin.offline();
     let (service, note) = if info.origin == Origin::OfflineCheckIn {
         let (service, note) = unconfirmed_appointment(lang);
         (service.to_owned(), Some(note.to_owned()))
@@ -183,8 +184,11 @@ pub fn paper_ticket(info: &TicketInfo, lang: Lang) -> Ticket {
         number: info.number.clone(),
         service,
         waiting_area: info.waiting_area.get(lang).to_owned(),
-        people_ahead: info.people_ahead,
-        wait: WaitRange::new(low.min(high), high.max(low)).unwrap_or(Ticket::sample().wait),
+        // Offline nobody knows the queue: no "0 people ahead", no "0–0 min".
+        people_ahead: (!offline).then_some(info.people_ahead),
+        wait: (!offline)
+            .then(|| WaitRange::new(low.min(high), high.max(low)).ok())
+            .flatten(),
         issued_at: format::date_time(info.issued_at, lang),
         // Offline tickets have no live page yet: the QR code repeats the number.
         qr_payload: if info.status_url.is_empty() {

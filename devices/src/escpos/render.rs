@@ -208,15 +208,19 @@ pub fn render_ticket_full(
         emit(&mut p, &ticket.waiting_area, paper, false, raster);
         p.feed_lines(1);
     }
-    let ahead = format!("{} {}", labels.people_ahead, ticket.people_ahead);
-    emit(&mut p, &ahead, paper, false, raster);
-    let wait = format!(
-        "{} {}–{} min",
-        labels.wait,
-        ticket.wait.min(),
-        ticket.wait.max()
-    );
-    emit(&mut p, &wait, paper, false, raster);
+    if let Some(ahead) = ticket.people_ahead {
+        emit(
+            &mut p,
+            &format!("{} {ahead}", labels.people_ahead),
+            paper,
+            false,
+            raster,
+        );
+    }
+    if let Some(wait) = ticket.wait {
+        let wait = format!("{} {}–{} min", labels.wait, wait.min(), wait.max());
+        emit(&mut p, &wait, paper, false, raster);
+    }
     if let Some(note) = &ticket.note {
         p.feed_lines(1).emphasis(true);
         emit(&mut p, note, paper, true, raster);

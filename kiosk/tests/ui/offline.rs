@@ -51,11 +51,18 @@ fn offline_ticket_is_printed_then_filed_exactly_once() {
         other => panic!("expected a printed offline ticket, got {other:?}"),
     };
     assert!(number.starts_with('Z'), "offline prefix: {number}");
+    let paper = k.printer.printed();
+    let ticket = paper
+        .iter()
+        .find(|t| t.lines.iter().any(|l| l.contains(&number)))
+        .expect("the offline number is on paper");
     assert!(
-        k.printer
-            .printed()
+        !ticket
+            .lines
             .iter()
-            .any(|t| t.lines.iter().any(|l| l.contains(&number)))
+            .any(|l| l.contains("Personen vor Ihnen") || l.contains("Wartezeit")),
+        "offline nobody knows the queue, so the paper claims no figures: {:?}",
+        ticket.lines
     );
     k.settle();
     assert!(k.app.flow().offline(), "the terminal knows it is offline");
