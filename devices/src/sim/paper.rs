@@ -96,7 +96,9 @@ impl Default for Mode {
 #[derive(Debug)]
 pub struct Paper {
     width: usize,
-    dots: Vec<bool>,
+    /// One bit per dot, each row in whole 64-bit words (a thermal dot is black or white).
+    dots: Vec<u64>,
+    words_per_row: usize,
     cuts: Vec<(usize, bool)>,
     line: Vec<Glyph>,
     mode: Mode,
@@ -111,6 +113,7 @@ impl Paper {
         Self {
             width,
             dots: Vec::new(),
+            words_per_row: width.div_ceil(64).max(1),
             cuts: Vec::new(),
             line: Vec::new(),
             mode: Mode::default(),
@@ -122,7 +125,7 @@ impl Paper {
 
     /// Dots fed so far.
     pub fn length(&self) -> usize {
-        self.dots.len() / self.width
+        self.dots.len() / self.words_per_row
     }
 
     /// Tickets cut off so far, and the one still in the printer if anything is on it.
@@ -146,14 +149,15 @@ impl Paper {
     }
 
     fn feed(&mut self, rows: usize) {
-        self.dots.resize(self.dots.len() + rows * self.width, false);
+        self.dots
+            .resize(self.dots.len() + rows * self.words_per_row, 0);
     }
 
     fn set(&mut self, top: usize, x: usize, y: usize) {
         if x < self.width {
-            let i = (top + y) * self.width + x;
-            if let Some(d) = self.dots.get_mut(i) {
-                *d = true;
+            let i = (top + y) * self.words_per_row + x / 64;
+            if let Some(word) = self.dots.get_mut(i) {
+                *word |= 1 << (x % 64);
             }
         }
     }
@@ -329,7 +333,7 @@ impl Paper {
     fn tear_off_old(&mut self) {
         while self.length() > KEEP_DOTS && self.cuts.len() > 1 {
             let (y, _) = self.cuts.remove(0);
-            self.dots.drain(..y * self.width);
+            self.dots.drain(..y * self.words_per_row);
             for cut in &mut self.cuts {
                 cut.0 -= y;
             }
@@ -370,9 +374,9 @@ impl Paper {
                 img[y * w + x] = 0xff;
             }
         }
-        for (i, &black) in self.dots.iter().enumerate() {
-            if black {
-                img[(MARGIN + i / self.width) * w + MARGIN + i % self.width] = 0;
+        for (y, row) in self.dots.chunks(self.words_per_row).enumerate() {
+            for x in (0..self.width).filter(|x| row[x / 64] & (1 << (x % 64)) != 0) {
+                img[(MARGIN + y) * w + MARGIN + x] = 0;
             }
         }
         for &(y, partial) in &self.cuts {
