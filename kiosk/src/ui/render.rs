@@ -8,7 +8,7 @@ use layouts::{
     ProgressAdapter, RefusedAdapter, ScanNotice, Screen as UiScreen, ServiceRow, ServiceState,
     ServicesAdapter, Session, StartAdapter, Theme, TicketAdapter, Waiting,
 };
-use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 
 use super::App;
 use crate::flow::{
@@ -17,8 +17,17 @@ use crate::flow::{
 };
 use crate::format;
 
-fn model<T: Clone + 'static>(rows: Vec<T>) -> ModelRc<T> {
-    ModelRc::from(Rc::new(VecModel::from(rows)))
+/// Sets a list through `set` only when its rows differ from `current`'s: a new model makes
+/// Slint rebuild, lay out and redraw every row, which an unchanged list need not cost.
+fn update<T: Clone + PartialEq + 'static>(
+    current: ModelRc<T>,
+    rows: Vec<T>,
+    set: impl FnOnce(ModelRc<T>),
+) {
+    let same = current.row_count() == rows.len() && current.iter().zip(&rows).all(|(a, b)| a == *b);
+    if !same {
+        set(ModelRc::from(Rc::new(VecModel::from(rows))));
+    }
 }
 
 fn state_of(a: &Availability) -> (ServiceState, Option<jiff::civil::DateTime>) {
@@ -118,18 +127,18 @@ impl App {
         if lang.rtl() {
             langs.reverse();
         }
-        start.set_languages(model(langs));
+        update(start.get_languages(), langs, |m| start.set_languages(m));
         start.set_current_language(lang.code().into());
         start.set_demo(!self.demo.is_empty());
-        start.set_demo_codes(model(
-            self.demo
-                .iter()
-                .map(|d| DemoCode {
-                    label: d.label.as_str().into(),
-                    payload: d.payload.as_str().into(),
-                })
-                .collect(),
-        ));
+        let codes = self
+            .demo
+            .iter()
+            .map(|d| DemoCode {
+                label: d.label.as_str().into(),
+                payload: d.payload.as_str().into(),
+            })
+            .collect();
+        update(start.get_demo_codes(), codes, |m| start.set_demo_codes(m));
 
         let screen = flow.screen();
         session.set_screen(match screen {
@@ -176,8 +185,12 @@ impl App {
             [vec![], vec![]]
         };
         let services = w.global::<ServicesAdapter>();
-        services.set_first_column(model(first));
-        services.set_second_column(model(second));
+        update(services.get_first_column(), first, |m| {
+            services.set_first_column(m);
+        });
+        update(services.get_second_column(), second, |m| {
+            services.set_second_column(m);
+        });
 
         if let Screen::Progress(p) = screen {
             w.global::<ProgressAdapter>().set_waiting(match p {
