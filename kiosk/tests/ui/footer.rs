@@ -1,6 +1,6 @@
 //! The footer's labels (help, start over, the accessibility switches) stay on one line in
-//! every language, on the 1080×1920 portrait panel as on the landscape one; screenshots of the
-//! portrait footer in German and Ukrainian.
+//! every language, on the 1080×1920 portrait panel as on the landscape one, in normal and in
+//! large text; screenshots of the portrait footer in German and Ukrainian.
 
 use std::sync::Arc;
 
@@ -58,12 +58,15 @@ fn wrapped_footer_texts(k: &Kiosk) -> Vec<(String, f32)> {
         .collect()
 }
 
-fn check_every_language(size: (u32, u32), shots: &[(Lang, &str)]) {
+fn check_every_language(size: (u32, u32), large_text: bool, shots: &[(Lang, &str)]) {
     let k = Kiosk::with(Arc::new(Fake::new()), vec![], size);
     let mut wrapped = vec![];
     for lang in Lang::ALL {
         k.app.dispatch(Event::Home);
         k.app.dispatch(Event::Language(lang));
+        if k.app.flow().prefs().large_text != large_text {
+            k.app.dispatch(Event::ToggleLargeText);
+        }
         // The check-in screen shows every footer control (start over too).
         k.app.dispatch(Event::StartCheckIn);
         for (label, lines) in wrapped_footer_texts(&k) {
@@ -73,13 +76,17 @@ fn check_every_language(size: (u32, u32), shots: &[(Lang, &str)]) {
             k.shot(name);
         }
     }
-    assert!(wrapped.is_empty(), "{size:?}: {wrapped:#?}");
+    assert!(
+        wrapped.is_empty(),
+        "{size:?}, large text {large_text}: {wrapped:#?}"
+    );
 }
 
 #[test]
 fn footer_labels_stay_on_one_line_in_portrait() {
     check_every_language(
         (1080, 1920),
+        false,
         &[
             (Lang::De, "check-in-number-portrait-de"),
             (Lang::Uk, "check-in-number-portrait-uk"),
@@ -89,5 +96,15 @@ fn footer_labels_stay_on_one_line_in_portrait() {
 
 #[test]
 fn footer_labels_stay_on_one_line_in_landscape() {
-    check_every_language((1920, 1080), &[]);
+    check_every_language((1920, 1080), false, &[]);
+}
+
+#[test]
+fn footer_labels_stay_on_one_line_in_large_text_portrait() {
+    check_every_language((1080, 1920), true, &[]);
+}
+
+#[test]
+fn footer_labels_stay_on_one_line_in_large_text_landscape() {
+    check_every_language((1920, 1080), true, &[]);
 }

@@ -3,6 +3,7 @@
 //! simulated ticket printer. Screenshots go to `docs/screenshots/kiosk-*.png`.
 
 mod fake;
+mod fit;
 mod footer;
 mod harness;
 mod help;
