@@ -10,6 +10,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use backoffice::api::Settings;
+
+/// The allocator the `backoffice` binary runs with.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use backoffice::store::Db;
 use backoffice::store::appointments::{Appointment, code_hash};
 use backoffice::{demo, queue, server};
