@@ -62,6 +62,7 @@ impl Kiosk {
 }
 
 fn main() {
+    let process_start = Instant::now();
     if rig::serve_if_child() {
         return;
     }
@@ -73,6 +74,10 @@ fn main() {
     let client: Arc<dyn BackOffice> = Arc::new(HttpsBackOffice::new(config).expect("HTTPS client"));
 
     let mut kiosk = cold_start(frame, Arc::clone(&client));
+    println!(
+        "process start to first frame, with the back office's start and demo data before it: {:.1} ms",
+        process_start.elapsed().as_secs_f64() * 1e3
+    );
     render::busiest_screens(&mut kiosk);
     check_in_to_last_byte(&client, &back_office.booking);
     memory::visits(&mut kiosk, &back_office);
