@@ -261,6 +261,11 @@ fn run(args: Args) -> Result<()> {
             }
         },
     );
+    // The panel's size until the compositor makes the window fullscreen (a bare X server
+    // without a window manager, as under xvfb-run, never does).
+    app.window()
+        .window()
+        .set_size(slint::LogicalSize::new(1920.0, 1080.0));
     if !args.windowed {
         app.window().window().set_fullscreen(true);
     }

@@ -115,6 +115,9 @@ impl App {
         );
         session.set_speech(prefs.speech);
         session.set_offline(flow.offline());
+        // The layout follows the panel: portrait when it is taller than wide.
+        let size = w.window().size();
+        session.set_portrait(size.height > size.width);
 
         let start = w.global::<StartAdapter>();
         let mut langs: Vec<Language> = Lang::ALL
@@ -174,7 +177,6 @@ impl App {
         check_in.set_field(i32::from(field == Field::Code));
         check_in.set_can_submit(complete);
 
-        let size = w.window().size();
         let [first, second] = if *screen == Screen::Services {
             service_columns(
                 flow.services().map(|t| t.as_ref()),

@@ -138,9 +138,6 @@ impl Kiosk {
         window
             .window()
             .set_size(slint::PhysicalSize::new(size.0, size.1));
-        window
-            .global::<layouts::Session>()
-            .set_portrait(size.1 > size.0);
         let flow = Flow::new(Lang::De, Timings::default(), Instant::now());
         controller.send(kiosk::flow::Command::LoadServices);
         let app = App::new(window, flow, controller, "Bürgeramt".into(), demo);
