@@ -1,11 +1,13 @@
 //! Every control stays on the screen and keeps a touchable size on every screen with input,
-//! in large text and in the low layout, on the landscape and the portrait panel: a page that
-//! does not fit would push the footer (help, start over) off the bottom or squeeze its keys.
+//! at normal size, in large text and in the low layout, on the landscape and the portrait
+//! panel, with demo mode's booking codes on the start screen and with the offline notes: a page that does not fit would
+//! push the footer (help, start over) off the bottom or squeeze its keys.
 
 use std::sync::Arc;
 
 use i_slint_backend_testing::{AccessibleRole, ElementQuery};
 use kiosk::flow::{Event, Field, Lang};
+use kiosk::ui::DemoBooking;
 
 use crate::fake::Fake;
 use crate::harness::Kiosk;
@@ -44,8 +46,41 @@ fn misfits(k: &Kiosk, size: (u32, u32)) -> Vec<String> {
         .collect()
 }
 
+/// Six demo bookings, as demo mode shows them on the start screen.
+fn demo_bookings() -> Vec<DemoBooking> {
+    (0..6)
+        .map(|i| DemoBooking {
+            label: format!("04:{i}0 · 17311{i} · FAG5J"),
+            payload: format!("BT1:17311{i}:FAG5J"),
+        })
+        .collect()
+}
+
 fn check(size: (u32, u32), large_text: bool, low_layout: bool, shot: Option<&str>) {
-    let k = Kiosk::with(Arc::new(Fake::new()), vec![], size);
+    let mut found = vec![];
+    // Demo mode's booking codes on the start screen; and, on a terminal, the offline note.
+    for (demo, offline) in [(demo_bookings(), false), (vec![], true)] {
+        let k = Kiosk::with(Arc::new(Fake::new()), demo, size);
+        if offline {
+            k.app.dispatch(Event::Connectivity(false));
+        }
+        for misfit in misfits_in_every_language(&k, size, large_text, low_layout, shot) {
+            found.push(format!("offline {offline}: {misfit}"));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "{size:?}, large text {large_text}, low layout {low_layout}: {found:#?}"
+    );
+}
+
+fn misfits_in_every_language(
+    k: &Kiosk,
+    size: (u32, u32),
+    large_text: bool,
+    low_layout: bool,
+    shot: Option<&str>,
+) -> Vec<String> {
     let mut found = vec![];
     for lang in [Lang::De, Lang::Fr, Lang::Ar, Lang::Uk] {
         k.app.dispatch(Event::Home);
@@ -58,7 +93,7 @@ fn check(size: (u32, u32), large_text: bool, low_layout: bool, shot: Option<&str
             k.app.dispatch(Event::ToggleLowLayout);
         }
         let mut look = |screen: &str| {
-            for misfit in misfits(&k, size) {
+            for misfit in misfits(k, size) {
                 found.push(format!("{} {screen}: {misfit}", lang.code()));
             }
         };
@@ -68,6 +103,7 @@ fn check(size: (u32, u32), large_text: bool, low_layout: bool, shot: Option<&str
         k.app.dispatch(Event::SelectField(Field::Code));
         look("check-in, keyboard");
         if lang == Lang::De
+            && !k.app.flow().offline()
             && let Some(name) = shot
         {
             k.shot(name);
@@ -77,10 +113,17 @@ fn check(size: (u32, u32), large_text: bool, low_layout: bool, shot: Option<&str
         k.settle();
         look("services");
     }
-    assert!(
-        found.is_empty(),
-        "{size:?}, large text {large_text}, low layout {low_layout}: {found:#?}"
-    );
+    found
+}
+
+#[test]
+fn controls_fit_landscape() {
+    check((1920, 1080), false, false, None);
+}
+
+#[test]
+fn controls_fit_portrait() {
+    check((1080, 1920), false, false, None);
 }
 
 #[test]
