@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use devices::escpos::render::{PaperWidth, render_ticket};
+use devices::escpos::render::{PaperWidth, render_ticket_full};
+use devices::escpos::textraster::{DEFAULT_FONT, TextRasterizer};
 use devices::health::DeviceState;
 use devices::printer::{Connector, FailReason, PrintError, PrinterLink, PrinterProblem, Timeouts};
 use devices::sim::SimPrinter;
@@ -27,15 +28,33 @@ pub struct LinkOutput<C: Connector> {
     link: PrinterLink<C>,
     paper: PaperWidth,
     png_dir: Option<PathBuf>,
+    png_font: Option<TextRasterizer>,
     printed: u32,
+}
+
+/// The font for text the printer's code page lacks (Turkish ş ı ğ, the service names of other
+/// scripts); without it such letters print as `?`.
+fn text_font() -> Option<TextRasterizer> {
+    match TextRasterizer::load(std::path::Path::new(DEFAULT_FONT)) {
+        Ok(font) => Some(font),
+        Err(e) => {
+            tracing::warn!(error = %e, font = DEFAULT_FONT, "letters outside the printer's code page will print as ?");
+            None
+        }
+    }
 }
 
 impl<C: Connector> LinkOutput<C> {
     /// Prints through `connector`.
     pub fn new(connector: C, paper: PaperWidth, png_dir: Option<PathBuf>) -> Self {
+        let mut link = PrinterLink::new(connector, paper, Timeouts::default());
+        if let Some(font) = text_font() {
+            link = link.with_text_font(font);
+        }
         Self {
-            link: PrinterLink::new(connector, paper, Timeouts::default()),
+            link,
             paper,
+            png_font: png_dir.as_ref().and_then(|_| text_font()),
             png_dir,
             printed: 0,
         }
@@ -44,7 +63,14 @@ impl<C: Connector> LinkOutput<C> {
     fn write_png(&mut self, ticket: &Ticket) {
         let Some(dir) = &self.png_dir else { return };
         // The same ESC/POS bytes through a fresh simulator: one PNG per ticket.
-        let png = render_ticket(ticket, self.paper).ok().and_then(|job| {
+        let png = render_ticket_full(
+            ticket,
+            self.paper,
+            devices::escpos::codepage::PC858_TABLE,
+            self.png_font.as_ref(),
+        )
+        .ok()
+        .and_then(|job| {
             let sim = SimPrinter::new(self.paper);
             let mut t = sim.open().ok()?;
             t.write_bulk(&job.bytes, std::time::Duration::from_secs(5))
@@ -199,5 +225,45 @@ pub fn paper_ticket(info: &TicketInfo, lang: Lang) -> Ticket {
         note,
         logo: None,
         labels: labels(lang),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flow::Localized;
+
+    fn turkish_ticket() -> TicketInfo {
+        TicketInfo {
+            number: "A017".into(),
+            origin: Origin::WalkIn,
+            office_name: "Bürgeramt Saarbrücken-Mitte".into(),
+            service_id: "anmeldung".into(),
+            service: Localized::same("İkamet kaydı"),
+            waiting_area: Localized::same("Bekleme alanı 1"),
+            people_ahead: 4,
+            wait_minutes: (20, 35),
+            issued_at: jiff::Timestamp::now(),
+            appointment_at: None,
+            status_url: "https://termine.example/t/7K2M9X".into(),
+        }
+    }
+
+    #[test]
+    fn turkish_letters_outside_the_code_page_are_printed_not_replaced_by_question_marks() {
+        let printer = SimPrinter::new(PaperWidth::Mm80);
+        let mut out = LinkOutput::new(printer.clone(), PaperWidth::Mm80, None);
+        out.print(&paper_ticket(&turkish_ticket(), Lang::Tr))
+            .expect("printed");
+        let paper = printer.printed();
+        let lines = &paper.last().expect("a ticket").lines;
+        assert!(
+            lines.iter().any(|l| l.contains("A017")),
+            "the number is text: {lines:?}"
+        );
+        assert!(
+            !lines.iter().any(|l| l.contains('?')),
+            "ş, ı and İ come out as letters (raster lines), not as ?: {lines:?}"
+        );
     }
 }
