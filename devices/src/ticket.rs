@@ -81,8 +81,8 @@ impl WaitRange {
     }
 }
 
-/// The fixed texts of a ticket. The printer's code page holds Latin script only, so these are
-/// German by default; other Latin-script languages can be supplied by the kiosk.
+/// The fixed texts of a ticket, German by default; the kiosk supplies the visitor's language.
+/// Text outside the printer's code page prints as raster lines where a font is given.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TicketLabels {
     /// Above the number.
@@ -95,6 +95,8 @@ pub struct TicketLabels {
     pub wait: String,
     /// Under the QR code.
     pub qr_hint: String,
+    /// The unit after the wait range (`min`).
+    pub minutes: String,
 }
 
 impl TicketLabels {
@@ -106,6 +108,7 @@ impl TicketLabels {
             people_ahead: "Personen vor Ihnen:".into(),
             wait: "Geschätzte Wartezeit:".into(),
             qr_hint: "QR-Code scannen: Ihre Position live".into(),
+            minutes: "min".into(),
         }
     }
 }

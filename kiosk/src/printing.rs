@@ -138,22 +138,24 @@ impl<C: Connector> TicketOutput for LinkOutput<C> {
     }
 }
 
-/// The printer's code page holds Latin script only: Arabic and Ukrainian visitors get the
-/// German texts on paper (the screen shows their language).
+/// The language of the paper ticket: the visitor's, printed in the code page or as raster
+/// text; Arabic visitors get the German texts on paper (raster text is not shaped for Arabic
+/// script; the screen shows their language).
 fn paper_lang(lang: Lang) -> Lang {
     match lang {
-        Lang::Ar | Lang::Uk => Lang::De,
+        Lang::Ar => Lang::De,
         other => other,
     }
 }
 
 fn labels(lang: Lang) -> TicketLabels {
-    let l = |a: &str, b: &str, c: &str, d: &str, e: &str| TicketLabels {
+    let l = |a: &str, b: &str, c: &str, d: &str, e: &str, minutes: &str| TicketLabels {
         your_number: a.into(),
         waiting_area: b.into(),
         people_ahead: c.into(),
         wait: d.into(),
         qr_hint: e.into(),
+        minutes: minutes.into(),
     };
     match lang {
         Lang::En => l(
@@ -162,6 +164,7 @@ fn labels(lang: Lang) -> TicketLabels {
             "People ahead:",
             "Estimated wait:",
             "Scan the QR code: your position live",
+            "min",
         ),
         Lang::Fr => l(
             "Votre numéro",
@@ -169,6 +172,7 @@ fn labels(lang: Lang) -> TicketLabels {
             "Personnes avant vous :",
             "Attente estimée :",
             "Scannez le QR code : votre position en direct",
+            "min",
         ),
         Lang::Tr => l(
             "Numaranız",
@@ -176,6 +180,15 @@ fn labels(lang: Lang) -> TicketLabels {
             "Önünüzdeki kişi:",
             "Tahmini bekleme:",
             "QR kodu tarayın: canlı sıranız",
+            "dk",
+        ),
+        Lang::Uk => l(
+            "Ваш номер",
+            "Будь ласка, зачекайте в:",
+            "Людей перед вами:",
+            "Орієнтовне очікування:",
+            "Відскануйте QR-код: ваше місце в черзі",
+            "хв",
         ),
         _ => TicketLabels::german(),
     }
@@ -190,6 +203,7 @@ fn unconfirmed_appointment(lang: Lang) -> (&'static str, &'static str) {
         ),
         Lang::Fr => ("Rendez-vous", "Votre rendez-vous sera confirmé au guichet."),
         Lang::Tr => ("Randevu", "Randevunuz gişede onaylanacak."),
+        Lang::Uk => ("Прийом", "Ваш запис підтвердять біля віконця."),
         _ => ("Termin", "Ihr Termin wird am Schalter bestätigt."),
     }
 }
@@ -247,6 +261,29 @@ mod tests {
             appointment_at: None,
             status_url: "https://termine.example/t/7K2M9X".into(),
         }
+    }
+
+    #[test]
+    fn ukrainian_visitors_get_ukrainian_labels_and_arabic_visitors_german_ones() {
+        let ticket = turkish_ticket();
+        assert_eq!(
+            paper_ticket(&ticket, Lang::Uk).labels.your_number,
+            "Ваш номер"
+        );
+        assert_eq!(
+            paper_ticket(&ticket, Lang::Ar).labels,
+            TicketLabels::german()
+        );
+        let printer = SimPrinter::new(PaperWidth::Mm80);
+        let mut out = LinkOutput::new(printer.clone(), PaperWidth::Mm80, None);
+        out.print(&paper_ticket(&ticket, Lang::Uk))
+            .expect("printed");
+        let paper = printer.printed();
+        let lines = &paper.last().expect("a ticket").lines;
+        assert!(
+            !lines.iter().any(|l| l.contains('?')),
+            "Cyrillic comes out as raster lines, not as ?: {lines:?}"
+        );
     }
 
     #[test]

@@ -218,7 +218,8 @@ pub fn render_ticket_full(
         );
     }
     if let Some(wait) = ticket.wait {
-        let wait = format!("{} {}–{} min", labels.wait, wait.min(), wait.max());
+        let (low, high) = (wait.min(), wait.max());
+        let wait = format!("{} {low}–{high} {}", labels.wait, labels.minutes);
         emit(&mut p, &wait, paper, false, raster);
     }
     if let Some(note) = &ticket.note {
