@@ -20,7 +20,7 @@ use devices::sim::SimPrinter;
 use kiosk::backend::BackOffice;
 use kiosk::backend::https::HttpsBackOffice;
 use kiosk::controller::{self, ControllerConfig, Sink};
-use kiosk::flow::{CheckInOutcome, Event, Flow, Lang, PrintState, Screen, Timings};
+use kiosk::flow::{CheckInOutcome, Event, Flow, Lang, Timings};
 use kiosk::printing::{LinkOutput, TicketOutput, paper_ticket};
 use kiosk::ui::App;
 use slint::ComponentHandle;
@@ -38,26 +38,7 @@ pub struct Kiosk {
 impl Kiosk {
     /// Applies the controller's answers until none is pending and nothing is on its way.
     pub fn settle(&self) {
-        loop {
-            let busy = matches!(
-                self.app.flow().screen(),
-                Screen::Progress(_)
-                    | Screen::Ticket {
-                        print: PrintState::Printing,
-                        ..
-                    }
-            );
-            let wait = if busy {
-                Duration::from_secs(20)
-            } else {
-                Duration::from_millis(20)
-            };
-            match self.rx.recv_timeout(wait) {
-                Ok(e) => self.app.dispatch(e),
-                Err(_) if !busy => break,
-                Err(e) => panic!("no answer from the controller: {e}"),
-            }
-        }
+        self.app.settle(&self.rx, Duration::from_millis(20));
     }
 }
 

@@ -93,6 +93,28 @@ impl App {
         self.speak();
     }
 
+    /// Without an event loop (tests, benchmarks): applies the controller's answers from
+    /// `events` until none has come for `quiet` and none is awaited. Panics when an awaited
+    /// answer (services, a ticket, a print) takes longer than 20 s.
+    pub fn settle(&self, events: &std::sync::mpsc::Receiver<Event>, quiet: Duration) {
+        loop {
+            let busy = matches!(
+                self.flow().screen(),
+                crate::flow::Screen::Progress(_)
+                    | crate::flow::Screen::Ticket {
+                        print: crate::flow::PrintState::Printing,
+                        ..
+                    }
+            );
+            let wait = if busy { Duration::from_secs(20) } else { quiet };
+            match events.recv_timeout(wait) {
+                Ok(e) => self.dispatch(e),
+                Err(_) if !busy => return,
+                Err(e) => panic!("no answer from the controller: {e}"),
+            }
+        }
+    }
+
     /// Reads the touched control and the screen aloud when spoken guidance is on.
     fn speak(&self) {
         let prefs = self.flow.borrow().prefs();

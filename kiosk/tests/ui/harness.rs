@@ -11,7 +11,7 @@ use devices::sim::SimPrinter;
 use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery};
 use kiosk::backend::BackOffice;
 use kiosk::controller::{self, ControllerConfig, Sink};
-use kiosk::flow::{Event, Flow, Lang, PrintState, Screen, Timings};
+use kiosk::flow::{Event, Flow, Lang, Screen, Timings};
 use kiosk::printing::LinkOutput;
 use kiosk::ui::{App, DemoBooking};
 use slint::ComponentHandle;
@@ -153,26 +153,7 @@ impl Kiosk {
 
     /// Handles the controller's results until nothing is pending.
     pub fn settle(&self) {
-        loop {
-            let busy = matches!(
-                self.app.flow().screen(),
-                Screen::Progress(_)
-                    | Screen::Ticket {
-                        print: PrintState::Printing,
-                        ..
-                    }
-            );
-            let wait = if busy {
-                Duration::from_secs(20)
-            } else {
-                Duration::from_millis(100)
-            };
-            match self.events.recv_timeout(wait) {
-                Ok(e) => self.app.dispatch(e),
-                Err(_) if !busy => return,
-                Err(e) => panic!("no answer from the controller: {e}"),
-            }
-        }
+        self.app.settle(&self.events, Duration::from_millis(100));
     }
 
     /// The enabled control (not a text) with this accessible label.
