@@ -1,7 +1,8 @@
 //! Every control stays on the screen and keeps a touchable size on every screen with input,
 //! at normal size, in large text and in the low layout, on the landscape and the portrait
-//! panel, with demo mode's booking codes on the start screen and with the offline notes: a page that does not fit would
-//! push the footer (help, start over) off the bottom or squeeze its keys.
+//! panel, with demo mode's booking codes on the start screen and with the offline notes: a
+//! page that does not fit would push the footer (help, start over) off the bottom or squeeze
+//! its keys.
 
 use std::sync::Arc;
 
