@@ -2,6 +2,7 @@
 //! behind a trait (real USB or the simulator), and printer faults mapped to what the flow shows.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use devices::escpos::render::{PaperWidth, render_ticket_full};
 use devices::escpos::textraster::{DEFAULT_FONT, TextRasterizer};
@@ -28,15 +29,16 @@ pub struct LinkOutput<C: Connector> {
     link: PrinterLink<C>,
     paper: PaperWidth,
     png_dir: Option<PathBuf>,
-    png_font: Option<TextRasterizer>,
+    /// The printer's raster-text font, for the PNG copies.
+    text_font: Option<Arc<TextRasterizer>>,
     printed: u32,
 }
 
 /// The font for text the printer's code page lacks (Turkish ş ı ğ, the service names of other
 /// scripts); without it such letters print as `?`.
-fn text_font() -> Option<TextRasterizer> {
+fn text_font() -> Option<Arc<TextRasterizer>> {
     match TextRasterizer::load(std::path::Path::new(DEFAULT_FONT)) {
-        Ok(font) => Some(font),
+        Ok(font) => Some(Arc::new(font)),
         Err(e) => {
             tracing::warn!(error = %e, font = DEFAULT_FONT, "letters outside the printer's code page will print as ?");
             None
@@ -47,14 +49,15 @@ fn text_font() -> Option<TextRasterizer> {
 impl<C: Connector> LinkOutput<C> {
     /// Prints through `connector`.
     pub fn new(connector: C, paper: PaperWidth, png_dir: Option<PathBuf>) -> Self {
+        let text_font = text_font();
         let mut link = PrinterLink::new(connector, paper, Timeouts::default());
-        if let Some(font) = text_font() {
-            link = link.with_text_font(font);
+        if let Some(font) = &text_font {
+            link = link.with_text_font(Arc::clone(font));
         }
         Self {
             link,
             paper,
-            png_font: png_dir.as_ref().and_then(|_| text_font()),
+            text_font,
             png_dir,
             printed: 0,
         }
@@ -67,7 +70,7 @@ impl<C: Connector> LinkOutput<C> {
             ticket,
             self.paper,
             devices::escpos::codepage::PC858_TABLE,
-            self.png_font.as_ref(),
+            self.text_font.as_deref(),
         )
         .ok()
         .and_then(|job| {
@@ -263,6 +266,14 @@ mod tests {
         }
     }
 
+    /// The text lines the simulated printer put on paper for `ticket` (raster lines are images).
+    fn printed_lines(ticket: &Ticket) -> Vec<String> {
+        let printer = SimPrinter::new(PaperWidth::Mm80);
+        let mut out = LinkOutput::new(printer.clone(), PaperWidth::Mm80, None);
+        out.print(ticket).expect("printed");
+        printer.printed().pop().expect("a ticket").lines
+    }
+
     #[test]
     fn ukrainian_visitors_get_ukrainian_labels_and_arabic_visitors_german_ones() {
         let ticket = turkish_ticket();
@@ -274,12 +285,7 @@ mod tests {
             paper_ticket(&ticket, Lang::Ar).labels,
             TicketLabels::german()
         );
-        let printer = SimPrinter::new(PaperWidth::Mm80);
-        let mut out = LinkOutput::new(printer.clone(), PaperWidth::Mm80, None);
-        out.print(&paper_ticket(&ticket, Lang::Uk))
-            .expect("printed");
-        let paper = printer.printed();
-        let lines = &paper.last().expect("a ticket").lines;
+        let lines = printed_lines(&paper_ticket(&ticket, Lang::Uk));
         assert!(
             !lines.iter().any(|l| l.contains('?')),
             "Cyrillic comes out as raster lines, not as ?: {lines:?}"
@@ -288,12 +294,7 @@ mod tests {
 
     #[test]
     fn turkish_letters_outside_the_code_page_are_printed_not_replaced_by_question_marks() {
-        let printer = SimPrinter::new(PaperWidth::Mm80);
-        let mut out = LinkOutput::new(printer.clone(), PaperWidth::Mm80, None);
-        out.print(&paper_ticket(&turkish_ticket(), Lang::Tr))
-            .expect("printed");
-        let paper = printer.printed();
-        let lines = &paper.last().expect("a ticket").lines;
+        let lines = printed_lines(&paper_ticket(&turkish_ticket(), Lang::Tr));
         assert!(
             lines.iter().any(|l| l.contains("A017")),
             "the number is text: {lines:?}"

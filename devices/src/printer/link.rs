@@ -75,9 +75,10 @@ impl<C: Connector> PrinterLink<C> {
         }
     }
 
-    /// Prints text the printer's code page lacks as raster lines from `font`.
-    pub fn with_text_font(mut self, font: TextRasterizer) -> Self {
-        self.text_font = Some(Arc::new(font));
+    /// Prints text the printer's code page lacks as raster lines from `font` (shared with
+    /// whoever else renders tickets, if passed as an `Arc`).
+    pub fn with_text_font(mut self, font: impl Into<Arc<TextRasterizer>>) -> Self {
+        self.text_font = Some(font.into());
         self
     }
 
