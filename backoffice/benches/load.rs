@@ -16,11 +16,9 @@ use backoffice::api::Settings;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use backoffice::store::Db;
 use backoffice::store::appointments::{Appointment, code_hash};
-use backoffice::{demo, queue, server};
+use backoffice::{demo, queue};
+use backoffice_testkit::TestBackOffice;
 use reqwest::{Certificate, Client, Identity};
-
-#[path = "../tests/common/test_db.rs"]
-mod test_db;
 use serde_json::json;
 
 struct Args {
@@ -52,25 +50,19 @@ fn args() -> Args {
     a
 }
 
-async fn open_db(backend: &str, dir: &std::path::Path) -> anyhow::Result<Db> {
-    Ok(match backend {
-        "postgres" => test_db::postgres().await.ok_or_else(|| {
-            anyhow::anyhow!("set BT_TEST_POSTGRES_URL (scripts/start-postgres prints one)")
-        })?,
-        _ => test_db::sqlite(dir).await,
-    })
-}
-
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = args();
-    let dir = tempfile::tempdir()?;
-    let pki = server::ensure_dev_pki(&dir.path().join("tls"))?;
-    let db = open_db(&args.backend, dir.path()).await?;
-    demo::seed(&db, &pki.terminal_fingerprint).await?;
+    let running = match args.backend.as_str() {
+        "postgres" => TestBackOffice::postgres().await.ok_or_else(|| {
+            anyhow::anyhow!("set BT_TEST_POSTGRES_URL (scripts/start-postgres prints one)")
+        })?,
+        _ => TestBackOffice::sqlite_with(Settings::default()).await,
+    };
+    let db = running.server.state.db.clone();
     let ca = provisioning::DeploymentCa::load(
-        &std::fs::read_to_string(dir.path().join("tls/ca.pem"))?,
-        &std::fs::read_to_string(dir.path().join("tls/ca-key.pem"))?,
+        &std::fs::read_to_string(running.dir().join("tls/ca.pem"))?,
+        &std::fs::read_to_string(running.dir().join("tls/ca-key.pem"))?,
     )?;
     let ca_cert = Certificate::from_pem(ca.cert_pem().as_bytes())?;
     let now = jiff::Timestamp::now().as_millisecond();
@@ -114,14 +106,7 @@ async fn main() -> anyhow::Result<()> {
         .await?;
         bookings.push(number);
     }
-    let running = server::start(
-        "127.0.0.1:0".parse()?,
-        db.clone(),
-        &pki.server,
-        Settings::default(),
-    )
-    .await?;
-    let base = format!("https://localhost:{}", running.addr.port());
+    let base = running.url("");
     let stop = Arc::new(AtomicBool::new(false));
 
     // Counters work the queue off so it stays the size of a busy office's (≈ 300 waiting).

@@ -1,4 +1,5 @@
-//! `backoffice` command line: `serve` runs the back office.
+//! `backoffice` command line: `serve` runs the back office until SIGTERM or SIGINT, then
+//! stops accepting, lets open requests finish and exits 0.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -36,8 +37,8 @@ struct ServeArgs {
     /// Seed the demo office of Saarbrücken (only into an empty database) and print how to use it.
     #[arg(long)]
     demo: bool,
-    /// Directory for the SQLite database and, unless given, the development certificates.
-    #[arg(long, default_value = "backoffice-data")]
+    /// Directory for the SQLite database and, without --tls-cert, the development certificates.
+    #[arg(long, default_value = "/var/lib/buergerterminal/backoffice")]
     data_dir: PathBuf,
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8443")]
@@ -69,50 +70,39 @@ async fn main() -> anyhow::Result<()> {
     let Command::Serve(args) = Cli::parse().command;
     std::fs::create_dir_all(&args.data_dir)
         .with_context(|| format!("cannot create {}", args.data_dir.display()))?;
-    let dev =
-        server::ensure_dev_pki(&args.data_dir.join("tls")).context("development certificates")?;
-    let tls = match (args.tls_cert, args.tls_key, args.tls_ca) {
-        (Some(cert), Some(key), Some(ca)) => TlsFiles { cert, key, ca },
-        _ => {
-            if dev.created {
-                println!(
-                    "Created a development CA and certificates in {}",
-                    args.data_dir.join("tls").display()
-                );
-            }
-            println!(
-                "TLS: CA {}  server {}",
-                dev.server.ca.display(),
-                dev.server.cert.display()
-            );
-            dev.server.clone()
-        }
-    };
-    let url = args.database_url.unwrap_or_else(|| {
+    let url = args.database_url.clone().unwrap_or_else(|| {
         format!(
             "sqlite://{}?mode=rwc",
             args.data_dir.join("backoffice.db").display()
         )
     });
     let db = Db::open(&url).await.context("opening the database")?;
-    if args.demo {
-        backoffice::demo::seed(&db, &dev.terminal_fingerprint)
-            .await
-            .context("seeding demo data")?;
-        let appointments = backoffice::demo::ensure_appointments(&db, jiff::Timestamp::now())
-            .await
-            .context("demo appointments")?;
-        print_demo(&dev, &appointments);
-    }
     let settings = Settings {
         public_url: args
             .public_url
+            .clone()
             .unwrap_or_else(|| format!("https://{}", args.listen)),
         ..Settings::default()
     };
-    let running = server::start(args.listen, db, &tls, settings)
-        .await
-        .context("starting the server")?;
+    let running = if args.demo {
+        let demo = backoffice::demo::start_with(&args.data_dir, db, args.listen, settings)
+            .await
+            .context("starting the demo back office")?;
+        print_demo(&demo.pki, &demo.appointments);
+        demo.server
+    } else {
+        let tls = match (&args.tls_cert, &args.tls_key, &args.tls_ca) {
+            (Some(cert), Some(key), Some(ca)) => TlsFiles {
+                cert: cert.clone(),
+                key: key.clone(),
+                ca: ca.clone(),
+            },
+            _ => development_tls(&args.data_dir)?,
+        };
+        server::start(args.listen, db, &tls, settings)
+            .await
+            .context("starting the server")?
+    };
     println!(
         "Back office on https://{}  (API description: /api/v1/openapi.json)",
         running.addr
@@ -125,12 +115,41 @@ async fn main() -> anyhow::Result<()> {
             backoffice::demo::OFFICE
         );
     }
-    tokio::signal::ctrl_c()
+    let signal = stop_signal()
         .await
-        .context("waiting for Ctrl-C")?;
-    println!("Stopping …");
+        .context("waiting for SIGTERM or SIGINT")?;
+    tracing::info!(signal, "stopping: no new connections, open requests finish");
     running.stop().await;
+    tracing::info!("stopped");
     Ok(())
+}
+
+/// Waits for SIGTERM (systemd's stop) or SIGINT (Ctrl-C); returns which.
+async fn stop_signal() -> std::io::Result<&'static str> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    Ok(tokio::select! {
+        _ = term.recv() => "SIGTERM",
+        _ = int.recv() => "SIGINT",
+    })
+}
+
+/// Without TLS files: a development CA and certificates under DATA_DIR/tls (created once).
+fn development_tls(data_dir: &std::path::Path) -> anyhow::Result<TlsFiles> {
+    let dev = server::ensure_dev_pki(&data_dir.join("tls")).context("development certificates")?;
+    if dev.created {
+        println!(
+            "Created a development CA and certificates in {} (give --tls-cert, --tls-key and --tls-ca in production)",
+            data_dir.join("tls").display()
+        );
+    }
+    println!(
+        "TLS: CA {}  server {}",
+        dev.server.ca.display(),
+        dev.server.cert.display()
+    );
+    Ok(dev.server)
 }
 
 fn print_demo(dev: &server::DevPki, appointments: &[backoffice::demo::DemoAppointment]) {

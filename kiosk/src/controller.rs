@@ -12,12 +12,13 @@ use devices::scanner::Framing;
 use devices::scanner::watch::{ScannerEvent, spawn_scanner};
 use tokio::sync::mpsc;
 
-use crate::backend::{BackOffice, ClientError, DeviceReport, Heartbeat};
+use crate::backend::{BackOffice, ClientError};
 use crate::flow::{
     CheckInOutcome, Command, Device, Event, Localized, Origin, PrintFault, ServiceTree, TicketInfo,
     WalkInOutcome,
 };
 use crate::health::RequiredDevices;
+use crate::heartbeat::{self, Observed, OneAtATime};
 use crate::offline::Journal;
 use crate::printing::{TicketOutput, paper_ticket};
 use crate::scanning::{self, ScannerConfig};
@@ -32,7 +33,7 @@ pub struct ControllerConfig {
     pub heartbeat_every: Duration,
     /// Version of the kiosk.
     pub app_version: String,
-    /// Version of the running configuration.
+    /// Version of the running configuration, as the configuration names it.
     pub config_version: String,
     /// The offline journal; `None` disables offline tickets.
     pub journal: Option<PathBuf>,
@@ -55,7 +56,7 @@ impl Default for ControllerConfig {
         Self {
             heartbeat_every: Duration::from_secs(10),
             app_version: env!("CARGO_PKG_VERSION").to_owned(),
-            config_version: "demo".to_owned(),
+            config_version: "unconfigured".to_owned(),
             journal: None,
             offline_block: 20,
             scanner: ScannerConfig::None,
@@ -93,7 +94,10 @@ struct Shared {
     config: ControllerConfig,
     journal: Option<Journal>,
     tree: Mutex<Option<Arc<ServiceTree>>>,
-    help: Mutex<bool>,
+    /// When the visitor asked for help, until the session ends.
+    help: Mutex<Option<jiff::Timestamp>>,
+    /// One heartbeat at a time.
+    beating: Arc<OneAtATime>,
     online: Mutex<Option<bool>>,
     /// The supervisor's lock message as last reported by the back office.
     locked: Mutex<Option<String>>,
@@ -133,7 +137,8 @@ pub fn spawn(
                     config,
                     journal,
                     tree: Mutex::new(None),
-                    help: Mutex::new(false),
+                    help: Mutex::new(None),
+                    beating: Arc::new(OneAtATime::default()),
                     online: Mutex::new(None),
                     locked: Mutex::new(None),
                     scanner: Mutex::new(None),
@@ -164,19 +169,6 @@ fn offline_ticket(
         issued_at,
         appointment_at: None,
         status_url: String::new(),
-    }
-}
-
-fn device_state(state: DeviceState) -> &'static str {
-    match state {
-        DeviceState::Ready => "ok",
-        DeviceState::PaperLow => "paper_low",
-        DeviceState::PaperOut => "paper_out",
-        DeviceState::CoverOpen => "cover_open",
-        DeviceState::Error => "error",
-        DeviceState::Offline => "offline",
-        DeviceState::Absent => "absent",
-        DeviceState::UsbUnavailable => "usb_unavailable",
     }
 }
 
@@ -219,32 +211,28 @@ impl Shared {
             .unwrap_or(DeviceState::Error)
     }
 
+    /// Sends the heartbeat unless one is on its way; that one then goes again, so what
+    /// changed meanwhile (a help request) is sent right after it.
     async fn beat(&self) {
-        let state = self.printer_state().await;
-        let mut devices = vec![DeviceReport {
-            device: "ticket_printer".into(),
-            state: device_state(state).into(),
-            detail: state.hint().map(str::to_owned),
-        }];
-        if let Some(state) = *lock(&self.scanner) {
-            devices.push(DeviceReport {
-                device: "scanner".into(),
-                state: device_state(state).into(),
-                detail: state.hint().map(str::to_owned),
-            });
-        }
-        if *lock(&self.help) {
-            devices.push(DeviceReport {
-                device: "help".into(),
-                state: "requested".into(),
-                detail: Some("visitor at the terminal asks for help".into()),
-            });
-        }
-        let heartbeat = Heartbeat {
-            app_version: self.config.app_version.clone(),
-            config_version: self.config.config_version.clone(),
-            devices,
+        let Some(running) = self.beating.start() else {
+            return;
         };
+        loop {
+            self.beat_once().await;
+            if !running.again() {
+                break;
+            }
+        }
+    }
+
+    async fn beat_once(&self) {
+        let seen = Observed {
+            printer: self.printer_state().await,
+            scanner: *lock(&self.scanner),
+            help: *lock(&self.help),
+        };
+        let heartbeat =
+            heartbeat::build(&self.config.app_version, &self.config.config_version, &seen);
         let result = self.backend.heartbeat(&heartbeat).await;
         self.observe(&result);
         match result {
@@ -259,59 +247,17 @@ impl Shared {
                 if changed {
                     (self.sink)(Event::Locked(locked));
                 }
-                self.sync_offline().await
+                if let Some(journal) = &self.journal {
+                    crate::offline::sync::sync(
+                        self.backend.as_ref(),
+                        journal,
+                        &today(),
+                        self.config.offline_block,
+                    )
+                    .await;
+                }
             }
             Err(e) => tracing::warn!(error = %e, "heartbeat not delivered"),
-        }
-    }
-
-    /// Keeps a block of offline numbers in reserve and files the tickets issued offline.
-    async fn sync_offline(&self) {
-        let Some(journal) = &self.journal else { return };
-        let day = today();
-        if journal.numbers_left(&day).await.unwrap_or(0) < 5 {
-            match self.backend.offline_block(self.config.offline_block).await {
-                Ok(block) => {
-                    if let Err(e) = journal.add_block(&block).await {
-                        tracing::error!(error = %e, "offline block not stored");
-                    } else {
-                        tracing::info!(
-                            first = block.first,
-                            last = block.last,
-                            "offline numbers reserved"
-                        );
-                    }
-                }
-                Err(e) => tracing::warn!(error = %e, "no offline numbers reserved"),
-            }
-        }
-        let pending = match journal.pending().await {
-            Ok(p) if !p.is_empty() => p,
-            Ok(_) => return,
-            Err(e) => {
-                tracing::error!(error = %e, "offline journal unreadable");
-                return;
-            }
-        };
-        match self.backend.offline_tickets(&pending).await {
-            Ok(results) => {
-                for t in &pending {
-                    let result = results.iter().find(|(n, _)| *n == t.display_number);
-                    if let Some(r @ ("accepted" | "duplicate" | "rejected")) =
-                        result.map(|(_, r)| r.as_str())
-                    {
-                        if r == "rejected" {
-                            tracing::warn!(number = %t.display_number, "offline ticket rejected by the back office");
-                        }
-                        if let Err(e) = journal.mark_uploaded(&t.display_number, &t.issued_at).await
-                        {
-                            tracing::error!(error = %e, "offline journal not updated");
-                        }
-                    }
-                }
-                tracing::info!(count = pending.len(), "offline tickets filed");
-            }
-            Err(e) => tracing::warn!(error = %e, "offline tickets not filed yet"),
         }
     }
 
@@ -423,12 +369,12 @@ impl Shared {
                 (self.sink)(Event::Printed(r));
             }
             Command::RequestHelp => {
-                *lock(&self.help) = true;
+                lock(&self.help).get_or_insert_with(jiff::Timestamp::now);
                 self.beat().await;
             }
             Command::SessionEnded => {
-                let was = std::mem::replace(&mut *lock(&self.help), false);
-                if was {
+                let was = lock(&self.help).take();
+                if was.is_some() {
                     self.beat().await;
                 }
             }
@@ -454,7 +400,7 @@ async fn watch_scanner(mut events: mpsc::UnboundedReceiver<ScannerEvent>, shared
     while let Some(event) = events.recv().await {
         match event {
             ScannerEvent::Health(h) => {
-                tracing::info!(state = device_state(h.state), "code scanner state changed");
+                tracing::info!(state = ?heartbeat::condition(h.state), "code scanner state changed");
                 *lock(&shared.scanner) = Some(h.state);
             }
             ScannerEvent::Rejected(e) => {

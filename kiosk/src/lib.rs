@@ -3,10 +3,13 @@
 
 pub mod backend;
 pub mod controller;
+#[cfg(feature = "demo")]
 pub mod demo;
 pub mod flow;
 pub mod format;
 pub mod health;
+pub mod heartbeat;
+pub mod launch;
 pub mod offline;
 pub mod printing;
 pub mod scanning;

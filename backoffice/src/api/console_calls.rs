@@ -21,6 +21,7 @@ use super::state::AppState;
 use super::views::rfc3339;
 use crate::queue;
 use crate::store::catalog::Office;
+use terminal_api::ErrorCode;
 
 /// Public streams open at once; more are refused with 503 so a flood cannot exhaust the server.
 pub const MAX_PUBLIC_STREAMS: usize = 5000;
@@ -36,7 +37,7 @@ impl StreamSlot {
             OPEN_STREAMS.fetch_sub(1, Ordering::Relaxed);
             return Err(ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "too_many_streams",
+                ErrorCode::TooManyStreams,
                 "Too many open displays; try again shortly.",
             ));
         }
@@ -67,13 +68,16 @@ pub struct RecentCalls {
 
 async fn office(state: &AppState, office_id: &str) -> Result<Office, ApiError> {
     if office_id.len() > 64 {
-        return Err(ApiError::not_found("unknown_office", "No such office."));
+        return Err(ApiError::not_found(
+            ErrorCode::UnknownOffice,
+            "No such office.",
+        ));
     }
     state
         .db
         .office(office_id)
         .await?
-        .ok_or_else(|| ApiError::not_found("unknown_office", "No such office."))
+        .ok_or_else(|| ApiError::not_found(ErrorCode::UnknownOffice, "No such office."))
 }
 
 #[utoipa::path(get, path = "/api/v1/public/offices/{office_id}/calls", tag = "public",

@@ -11,6 +11,7 @@ use super::json::ApiJson;
 use super::staff_auth::StaffSession;
 use super::state::AppState;
 use crate::store::staff::Role;
+use terminal_api::ErrorCode;
 
 /// The office's front-desk settings.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -45,14 +46,15 @@ pub async fn put_settings(
     let [green, yellow] = req.traffic_light;
     if green >= yellow || yellow > 999 {
         return Err(ApiError::bad_request(
-            "invalid_field",
+            ErrorCode::InvalidField,
             "Green must end below yellow (at most 999).",
         )
         .field("traffic_light"));
     }
     if !(1..=10).contains(&req.max_calls) {
         return Err(
-            ApiError::bad_request("invalid_field", "Between 1 and 10 calls.").field("max_calls"),
+            ApiError::bad_request(ErrorCode::InvalidField, "Between 1 and 10 calls.")
+                .field("max_calls"),
         );
     }
     let mut office = office_of(&state, s.office_id()).await?;

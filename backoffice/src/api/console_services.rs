@@ -14,6 +14,7 @@ use crate::domain::text::{Texts, clean};
 use crate::domain::{ServiceRules, WalkInRules};
 use crate::store::catalog::Service;
 use crate::store::staff::Role;
+use terminal_api::ErrorCode;
 
 /// A service with everything a supervisor may change.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -82,20 +83,20 @@ fn clean_texts(texts: &Texts, field: &str) -> Result<Texts, ApiError> {
     for (lang, text) in &texts.0 {
         if !LANGUAGES.contains(&lang.as_str()) {
             return Err(ApiError::bad_request(
-                "invalid_field",
+                ErrorCode::InvalidField,
                 format!("Unknown language {lang:?}."),
             )
             .field(format!("{field}.{lang}")));
         }
         let text = clean(text, 120).map_err(|e| {
-            ApiError::bad_request("invalid_field", format!("{field}.{lang} {e}"))
+            ApiError::bad_request(ErrorCode::InvalidField, format!("{field}.{lang} {e}"))
                 .field(format!("{field}.{lang}"))
         })?;
         out.0.insert(lang.clone(), text);
     }
     if out.get("de").is_empty() {
         return Err(
-            ApiError::bad_request("invalid_field", "The German text is required.")
+            ApiError::bad_request(ErrorCode::InvalidField, "The German text is required.")
                 .field(format!("{field}.de")),
         );
     }
@@ -117,26 +118,29 @@ pub async fn update(
         .service(&id)
         .await?
         .filter(|svc| svc.office_id == s.office_id())
-        .ok_or_else(|| ApiError::not_found("unknown_service", "No such service in your office."))?;
+        .ok_or_else(|| {
+            ApiError::not_found(ErrorCode::UnknownService, "No such service in your office.")
+        })?;
     let names = clean_texts(&req.names, "names")?;
     let waiting_area = clean_texts(&req.waiting_area, "waiting_area")?;
     if !(1..=480).contains(&req.average_minutes) {
         return Err(ApiError::bad_request(
-            "invalid_field",
+            ErrorCode::InvalidField,
             "Average minutes must be between 1 and 480.",
         )
         .field("average_minutes"));
     }
     if req.walk_in.daily_quota.is_some_and(|q| q > 9999) {
-        return Err(
-            ApiError::bad_request("invalid_field", "The daily quota is at most 9999.")
-                .field("walk_in.daily_quota"),
-        );
+        return Err(ApiError::bad_request(
+            ErrorCode::InvalidField,
+            "The daily quota is at most 9999.",
+        )
+        .field("walk_in.daily_quota"));
     }
     for (day, ranges) in req.walk_in.hours.0.iter().enumerate() {
         if ranges.len() > 8 || ranges.iter().any(|r| r.from >= r.until) {
             return Err(ApiError::bad_request(
-                "invalid_field",
+                ErrorCode::InvalidField,
                 "Each walk-in window must start before it ends (at most 8 a day).",
             )
             .field(format!("walk_in.hours[{day}]")));

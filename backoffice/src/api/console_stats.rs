@@ -16,6 +16,7 @@ use super::staff_auth::StaffSession;
 use super::state::AppState;
 use crate::queue;
 use crate::store::console_stats::VisitFigures;
+use terminal_api::ErrorCode;
 
 /// Upper bounds (minutes) of the waiting-time buckets; the last bucket is open.
 pub const WAIT_BUCKETS: [u32; 8] = [5, 10, 15, 20, 30, 45, 60, 90];
@@ -157,18 +158,21 @@ async fn load(
     let parse = |value: &Option<String>, field: &'static str| -> Result<Date, ApiError> {
         let text = value.as_deref().unwrap_or(&today);
         text.parse::<Date>().map_err(|_| {
-            ApiError::bad_request("invalid_field", "Give dates as YYYY-MM-DD.").field(field)
+            ApiError::bad_request(ErrorCode::InvalidField, "Give dates as YYYY-MM-DD.").field(field)
         })
     };
     let (from, to) = (parse(&range.from, "from")?, parse(&range.to, "to")?);
     if from > to {
-        return Err(
-            ApiError::bad_request("invalid_field", "The range starts after it ends.").field("from"),
-        );
+        return Err(ApiError::bad_request(
+            ErrorCode::InvalidField,
+            "The range starts after it ends.",
+        )
+        .field("from"));
     }
     if from.until(to).map_or(true, |span| span.get_days() > 366) {
         return Err(
-            ApiError::bad_request("invalid_field", "At most one year at a time.").field("to"),
+            ApiError::bad_request(ErrorCode::InvalidField, "At most one year at a time.")
+                .field("to"),
         );
     }
     let (from, to) = (from.to_string(), to.to_string());
@@ -298,7 +302,7 @@ pub async fn chart(
         }
         _ => {
             return Err(ApiError::not_found(
-                "unknown_chart",
+                ErrorCode::UnknownChart,
                 "Charts: hourly, waits, processing.",
             ));
         }

@@ -14,7 +14,8 @@ use super::views::{TerminalView, rfc3339};
 use crate::domain::text::clean;
 use crate::store::console_desk::TerminalLock;
 use crate::store::staff::Role;
-use crate::store::terminals::{DeviceHealth, Terminal};
+use crate::store::terminals::Terminal;
+use terminal_api::{DeviceCondition, DeviceReport, ErrorCode};
 
 /// A problem the front desk should see, with how bad it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -31,7 +32,8 @@ pub struct Problem {
 /// A visitor's open help request.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct HelpRequest {
-    pub detail: Option<String>,
+    /// When the visitor asked.
+    pub requested_at: String,
     pub acknowledged: bool,
     pub acknowledged_by: Option<String>,
     pub acknowledged_at: Option<String>,
@@ -55,8 +57,8 @@ pub struct ConsoleTerminal {
     pub lock: Option<LockView>,
 }
 
-/// Sorts a terminal's device reports into problems; `ok` and the help request are none.
-pub fn problems(online: bool, devices: &[DeviceHealth]) -> Vec<Problem> {
+/// Sorts a terminal's device reports into problems; `ok` is none.
+pub fn problems(online: bool, devices: &[DeviceReport]) -> Vec<Problem> {
     let mut list = Vec::new();
     if !online {
         list.push(Problem {
@@ -66,18 +68,15 @@ pub fn problems(online: bool, devices: &[DeviceHealth]) -> Vec<Problem> {
             detail: None,
         });
     }
-    for d in devices
-        .iter()
-        .filter(|d| d.device != "help" && d.state != "ok")
-    {
-        let severity = if matches!(d.state.as_str(), "paper_low" | "warning") {
+    for d in devices.iter().filter(|d| d.state != DeviceCondition::Ok) {
+        let severity = if d.state.still_works() {
             "warning"
         } else {
             "error"
         };
         list.push(Problem {
-            device: d.device.clone(),
-            state: d.state.clone(),
+            device: enum_text(&d.device),
+            state: enum_text(&d.state),
             severity: severity.into(),
             detail: d.detail.clone(),
         });
@@ -85,10 +84,17 @@ pub fn problems(online: bool, devices: &[DeviceHealth]) -> Vec<Problem> {
     list
 }
 
-fn help_request(t: &Terminal) -> Option<&DeviceHealth> {
-    t.health
-        .iter()
-        .find(|d| d.device == "help" && d.state == "requested")
+/// A contract enum's wire text (`ticket_printer`, `paper_out`, …).
+fn enum_text(value: &impl Serialize) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// The open help request's time as stored with its acknowledgement.
+fn help_request(t: &Terminal) -> Option<String> {
+    t.help_requested_at.map(rfc3339)
 }
 
 #[utoipa::path(get, path = "/api/v1/staff/console/terminals", tag = "console", responses((status = 200, body = [ConsoleTerminal])))]
@@ -105,11 +111,10 @@ pub async fn list(
         let view = TerminalView::new(t, now, state.settings.heartbeat_timeout_secs);
         let ack = acks.iter().find(|a| a.terminal_id == t.id);
         let help = match help_request(t) {
-            Some(request) => {
-                let detail = request.detail.clone().unwrap_or_default();
-                let ack = ack.filter(|a| a.request_detail == detail);
+            Some(requested_at) => {
+                let ack = ack.filter(|a| a.request_detail == requested_at);
                 Some(HelpRequest {
-                    detail: request.detail.clone(),
+                    requested_at,
                     acknowledged: ack.is_some(),
                     acknowledged_by: ack.map(|a| a.acked_by.clone()),
                     acknowledged_at: ack.map(|a| rfc3339(a.acked_at)),
@@ -152,7 +157,12 @@ async fn office_terminal(
         .await?
         .into_iter()
         .find(|t| t.id == id)
-        .ok_or_else(|| ApiError::not_found("unknown_terminal", "No such terminal in your office."))
+        .ok_or_else(|| {
+            ApiError::not_found(
+                ErrorCode::UnknownTerminal,
+                "No such terminal in your office.",
+            )
+        })
 }
 
 /// Tells every console of the office to reload its terminal panel.
@@ -178,14 +188,16 @@ pub async fn ack_help(
     s.require(Role::Staff)?;
     let t = office_terminal(&state, &s, &id).await?;
     let request = help_request(&t).ok_or_else(|| {
-        ApiError::conflict("no_help_request", "This terminal is not asking for help.")
+        ApiError::conflict(
+            ErrorCode::NoHelpRequest,
+            "This terminal is not asking for help.",
+        )
     })?;
-    let detail = request.detail.clone().unwrap_or_default();
     state
         .db
         .ack_help(
             &t.id,
-            &detail,
+            &request,
             state.clock.now_ms(),
             &s.session.staff.username,
         )
@@ -213,13 +225,14 @@ pub async fn lock(
 ) -> Result<axum::http::StatusCode, ApiError> {
     s.require(Role::Supervisor)?;
     let message = clean(&req.message, 200).map_err(|e| {
-        ApiError::bad_request("invalid_field", format!("message {e}")).field("message")
+        ApiError::bad_request(ErrorCode::InvalidField, format!("message {e}")).field("message")
     })?;
     if message.is_empty() {
-        return Err(
-            ApiError::bad_request("invalid_field", "Say what the terminal should show.")
-                .field("message"),
-        );
+        return Err(ApiError::bad_request(
+            ErrorCode::InvalidField,
+            "Say what the terminal should show.",
+        )
+        .field("message"));
     }
     let t = office_terminal(&state, &s, &id).await?;
     let lock = TerminalLock {
@@ -253,11 +266,12 @@ pub async fn unlock(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use terminal_api::DeviceKind;
 
-    fn dev(device: &str, state: &str) -> DeviceHealth {
-        DeviceHealth {
-            device: device.into(),
-            state: state.into(),
+    fn dev(device: DeviceKind, state: DeviceCondition) -> DeviceReport {
+        DeviceReport {
+            device,
+            state,
             detail: None,
         }
     }
@@ -267,10 +281,9 @@ mod tests {
         let p = problems(
             true,
             &[
-                dev("ticket_printer", "paper_low"),
-                dev("scanner", "absent"),
-                dev("help", "requested"),
-                dev("card_reader", "ok"),
+                dev(DeviceKind::TicketPrinter, DeviceCondition::PaperLow),
+                dev(DeviceKind::Scanner, DeviceCondition::Absent),
+                dev(DeviceKind::CardReader, DeviceCondition::Ok),
             ],
         );
         let got: Vec<_> = p

@@ -1,62 +1,38 @@
 //! The one error body every endpoint answers with, and the request id that ties it to the log.
 
-use std::borrow::Cow;
-
 use axum::Json;
 use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 
 use crate::store::StoreError;
 
-/// `{"error": {...}}` — machine-readable `code`, human `message`, the offending `field`,
-/// optional structured `details`, and the `request_id`.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct ErrorBody {
-    pub error: ErrorDetail,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct ErrorDetail {
-    pub code: String,
-    pub message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Object)]
-    pub details: Option<serde_json::Value>,
-    pub request_id: String,
-}
+pub use terminal_api::{ErrorBody, ErrorCode, ErrorDetail};
 
 /// An error answer.
 #[derive(Debug, Clone)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub code: Cow<'static, str>,
+    pub code: ErrorCode,
     pub message: String,
     pub field: Option<String>,
     pub details: Option<serde_json::Value>,
 }
 
 impl ApiError {
-    pub fn new(
-        status: StatusCode,
-        code: impl Into<Cow<'static, str>>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
             status,
-            code: code.into(),
+            code,
             message: message.into(),
             field: None,
             details: None,
         }
     }
 
-    pub fn with_code(mut self, code: &'static str) -> Self {
-        self.code = code.into();
+    pub fn with_code(mut self, code: ErrorCode) -> Self {
+        self.code = code;
         self
     }
 
@@ -70,30 +46,34 @@ impl ApiError {
         self
     }
 
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn bad_request(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, code, message)
     }
 
-    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn not_found(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, code, message)
     }
 
     pub fn unauthorized(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", message)
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::Unauthenticated,
+            message,
+        )
     }
 
     pub fn forbidden(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+        Self::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden, message)
     }
 
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn conflict(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::new(StatusCode::CONFLICT, code, message)
     }
 
     pub fn internal() -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
+            ErrorCode::Internal,
             "The back office could not complete the request; try again shortly.",
         )
     }
@@ -104,7 +84,7 @@ impl From<StoreError> for ApiError {
         tracing::error!(error = %error, source = ?std::error::Error::source(&error), "storage failure");
         Self::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            "storage_unavailable",
+            ErrorCode::StorageUnavailable,
             "The back office cannot reach its database; try again shortly.",
         )
     }
@@ -137,16 +117,15 @@ pub async fn request_id_and_errors(mut req: Request, next: Next) -> Response {
     let error = response.extensions_mut().remove::<ApiError>().or_else(|| {
         // Errors from outside our handlers (unknown route, wrong method, body too large).
         let status = response.status();
-        let fallback =
-            |code: &'static str, message: &str| Some(ApiError::new(status, code, message));
+        let fallback = |code: ErrorCode, message: &str| Some(ApiError::new(status, code, message));
         match status {
-            StatusCode::NOT_FOUND => fallback("not_found", "No such endpoint."),
+            StatusCode::NOT_FOUND => fallback(ErrorCode::NotFound, "No such endpoint."),
             StatusCode::METHOD_NOT_ALLOWED => fallback(
-                "method_not_allowed",
+                ErrorCode::MethodNotAllowed,
                 "This endpoint does not take that method.",
             ),
             StatusCode::PAYLOAD_TOO_LARGE => {
-                fallback("body_too_large", "The request body is too large.")
+                fallback(ErrorCode::BodyTooLarge, "The request body is too large.")
             }
             _ => None,
         }
@@ -154,7 +133,7 @@ pub async fn request_id_and_errors(mut req: Request, next: Next) -> Response {
     if let Some(e) = error {
         let body = ErrorBody {
             error: ErrorDetail {
-                code: e.code.into_owned(),
+                code: e.code,
                 message: e.message,
                 field: e.field,
                 details: e.details,

@@ -14,12 +14,13 @@ use sha2::{Digest, Sha256};
 use super::error::ApiError;
 use super::state::AppState;
 use crate::store::now_ms;
+use terminal_api::{ErrorCode, paths};
 
 /// The validated `Idempotency-Key` header.
 pub fn key(headers: &HeaderMap) -> Result<String, ApiError> {
-    let value = headers.get("idempotency-key").ok_or_else(|| {
+    let value = headers.get(paths::IDEMPOTENCY_KEY).ok_or_else(|| {
         ApiError::bad_request(
-            "idempotency_key_missing",
+            ErrorCode::IdempotencyKeyMissing,
             "Send an Idempotency-Key header with every POST.",
         )
         .field("Idempotency-Key")
@@ -27,11 +28,11 @@ pub fn key(headers: &HeaderMap) -> Result<String, ApiError> {
     value
         .to_str()
         .ok()
-        .filter(|k| (8..=100).contains(&k.len()) && k.chars().all(|c| c.is_ascii_graphic()))
+        .filter(|k| paths::valid_idempotency_key(k))
         .map(str::to_owned)
         .ok_or_else(|| {
             ApiError::bad_request(
-                "idempotency_key_invalid",
+                ErrorCode::IdempotencyKeyInvalid,
                 "The Idempotency-Key must be 8 to 100 visible ASCII characters.",
             )
             .field("Idempotency-Key")
@@ -146,7 +147,7 @@ where
         Ok(Some(stored)) if stored.request_hash != hash => {
             return ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "idempotency_key_reused",
+                ErrorCode::IdempotencyKeyReused,
                 "This Idempotency-Key was already used for a different request; use a new key.",
             )
             .into_response();
@@ -189,7 +190,7 @@ where
 
 fn in_flight() -> Response {
     ApiError::conflict(
-        "request_in_flight",
+        ErrorCode::RequestInFlight,
         "The same request is still being processed; retry in a moment.",
     )
     .into_response()
@@ -208,11 +209,11 @@ fn replay(status: u16, body: &str) -> Response {
     }
     let err = stored.get("err").cloned().unwrap_or(Value::Null);
     let text = |k: &str| err.get(k).and_then(Value::as_str).map(str::to_owned);
-    let mut e = ApiError::new(
-        status,
-        text("code").unwrap_or_else(|| "error".into()),
-        text("message").unwrap_or_default(),
-    );
+    let code = err
+        .get("code")
+        .and_then(|c| serde_json::from_value(c.clone()).ok())
+        .unwrap_or(ErrorCode::Unknown);
+    let mut e = ApiError::new(status, code, text("message").unwrap_or_default());
     e.field = text("field");
     e.details = err.get("details").filter(|d| !d.is_null()).cloned();
     e.into_response()

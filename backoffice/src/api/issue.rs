@@ -4,17 +4,14 @@
 use std::sync::Arc;
 
 use axum::http::StatusCode;
-use serde_json::json;
 
 use super::error::ApiError;
 use super::events::Event;
 use super::idempotent::{AnswerKey, Reply};
 use super::state::AppState;
-use super::terminal::{CheckInRequest, OfflineResult, OfflineTicket, TicketResponse};
-use super::views::{TicketView, VisitorTicket, rfc3339};
+use super::views::{self, TicketView};
 use crate::domain::Origin;
 use crate::domain::availability::{ServiceState, walk_in_availability};
-use crate::domain::text::clean_code;
 use crate::queue;
 use crate::store::appointments::code_hash;
 use crate::store::cache::OfficeCatalog;
@@ -23,19 +20,33 @@ use crate::store::terminals::Terminal;
 use crate::store::tickets::{
     IssueError, Issued, NewTicket, Numbering, Placement, TicketAnswer, TicketRow,
 };
+use terminal_api::error::{
+    OfficeRef, ThrottledDetails, TooEarlyDetails, TooLateDetails, WalkInClosedDetails,
+    WrongCodeDetails, WrongOfficeDetails,
+};
+use terminal_api::{
+    BookingCode, BookingNumber, CheckInRequest, ErrorCode, OfflineOutcome, OfflineResult,
+    OfflineTicket, TicketOutcome, TicketResponse, VisitorTicket,
+};
 
 const MINUTE_MS: i64 = 60_000;
 
 pub async fn office_of(state: &AppState, office_id: &str) -> Result<Office, ApiError> {
     state.db.office(office_id).await?.ok_or_else(|| {
-        ApiError::not_found("unknown_office", "The terminal's office is not configured.")
+        ApiError::not_found(
+            ErrorCode::UnknownOffice,
+            "The terminal's office is not configured.",
+        )
     })
 }
 
 /// The office's configuration (from the in-process copy).
 pub async fn catalog_of(state: &AppState, office_id: &str) -> Result<Arc<OfficeCatalog>, ApiError> {
     state.db.catalog(office_id).await?.ok_or_else(|| {
-        ApiError::not_found("unknown_office", "The terminal's office is not configured.")
+        ApiError::not_found(
+            ErrorCode::UnknownOffice,
+            "The terminal's office is not configured.",
+        )
     })
 }
 
@@ -107,7 +118,7 @@ pub async fn visitor_ticket(
         .as_ref()
         .and_then(|id| catalog.counters.iter().find(|c| &c.id == id))
         .map(|c| c.name.clone());
-    Ok(VisitorTicket::new(
+    Ok(views::visitor_ticket(
         ticket,
         office,
         catalog.service(&ticket.service_id),
@@ -134,17 +145,9 @@ fn announce(state: &AppState, ticket: &TicketRow) {
     });
 }
 
-fn booking_number(raw: &str) -> Result<String, ApiError> {
-    let n = raw.trim();
-    if (6..=10).contains(&n.len()) && n.chars().all(|c| c.is_ascii_digit()) {
-        Ok(n.to_owned())
-    } else {
-        Err(ApiError::bad_request(
-            "invalid_booking_number",
-            "The booking number has 6 to 10 digits.",
-        )
-        .field("booking_number"))
-    }
+/// Typed details for an error body (plain fields: serialising cannot fail).
+fn details(value: impl serde::Serialize) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or_default()
 }
 
 /// Checks a visitor in. Returns 201 with a new ticket, or 200 with the ticket already issued.
@@ -154,14 +157,13 @@ pub async fn check_in(
     req: &CheckInRequest,
     answer: &AnswerKey,
 ) -> Result<Reply, ApiError> {
-    let number = booking_number(&req.booking_number)?;
-    let code = clean_code(&req.code, 8)
-        .ok()
-        .filter(|c| (4..=8).contains(&c.len()))
-        .ok_or_else(|| {
-            ApiError::bad_request("invalid_code", "The code has 4 or 5 letters and digits.")
-                .field("code")
-        })?;
+    let number = BookingNumber::parse(&req.booking_number).map_err(|e| {
+        ApiError::bad_request(ErrorCode::InvalidBookingNumber, e.to_string())
+            .field("booking_number")
+    })?;
+    let code = BookingCode::parse(&req.code)
+        .map_err(|e| ApiError::bad_request(ErrorCode::InvalidCode, e.to_string()).field("code"))?;
+    let (number, code) = (number.as_str(), code.as_str());
     let now = state.clock.now_ms();
     let window = 10 * MINUTE_MS;
     let throttle_key = format!("terminal:{}", terminal.id);
@@ -173,10 +175,10 @@ pub async fn check_in(
     {
         return Err(throttled(now + window));
     }
-    let Some(appointment) = state.db.appointment(&number).await? else {
+    let Some(appointment) = state.db.appointment(number).await? else {
         state.unknown_bookings.hit(&throttle_key, now, window).await;
         return Err(ApiError::not_found(
-            "unknown_booking",
+            ErrorCode::UnknownBooking,
             "There is no appointment with this booking number.",
         )
         .field("booking_number"));
@@ -184,7 +186,7 @@ pub async fn check_in(
     if appointment.locked_until > now {
         return Err(throttled(appointment.locked_until));
     }
-    if appointment.code_hash != code_hash(&number, &code) {
+    if appointment.code_hash != code_hash(number, code) {
         let lock_until = now + state.settings.lock_minutes * MINUTE_MS;
         let failures = state
             .db
@@ -195,11 +197,13 @@ pub async fn check_in(
         }
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "wrong_code",
+            ErrorCode::WrongCode,
             "The code does not match this booking number.",
         )
         .field("code")
-        .details(json!({ "attempts_left": state.settings.max_wrong_codes - failures })));
+        .details(details(WrongCodeDetails {
+            attempts_left: u32::try_from(state.settings.max_wrong_codes - failures).unwrap_or(0),
+        })));
     }
     if appointment.failed_attempts > 0 {
         state.db.reset_wrong_codes(appointment.id).await?;
@@ -212,21 +216,42 @@ pub async fn check_in(
             .await?
             .ok_or_else(ApiError::internal)?;
         let view = visitor_ticket(state, &office, &ticket, None).await?;
-        return reply(StatusCode::OK, "already_checked_in", view);
+        return reply(StatusCode::OK, TicketOutcome::AlreadyCheckedIn, view);
     }
     if appointment.office_id != terminal.office_id {
-        return Err(ApiError::conflict("wrong_office", "This appointment is at another office.")
-            .details(json!({ "office": { "id": office.id, "name": office.name, "address": office.address },
-                             "appointment_at": rfc3339(appointment.starts_at) })));
+        return Err(ApiError::conflict(
+            ErrorCode::WrongOffice,
+            "This appointment is at another office.",
+        )
+        .details(details(WrongOfficeDetails {
+            office: OfficeRef {
+                id: office.id,
+                name: office.name,
+                address: office.address,
+            },
+            appointment_at: views::timestamp(appointment.starts_at),
+        })));
     }
     let opens = appointment.starts_at - office.rules.checkin_early_minutes * MINUTE_MS;
     if now < opens {
-        return Err(ApiError::conflict("too_early", "Check-in for this appointment is not open yet.")
-            .details(json!({ "check_in_from": rfc3339(opens), "appointment_at": rfc3339(appointment.starts_at) })));
+        return Err(ApiError::conflict(
+            ErrorCode::TooEarly,
+            "Check-in for this appointment is not open yet.",
+        )
+        .details(details(TooEarlyDetails {
+            check_in_from: views::timestamp(opens),
+            appointment_at: views::timestamp(appointment.starts_at),
+        })));
     }
     if now > appointment.starts_at + office.rules.checkin_late_minutes * MINUTE_MS {
-        return Err(ApiError::conflict("too_late", "The appointment time has passed; a walk-in number can be taken instead.")
-            .details(json!({ "appointment_at": rfc3339(appointment.starts_at), "walk_in_service_id": appointment.service_id })));
+        return Err(ApiError::conflict(
+            ErrorCode::TooLate,
+            "The appointment time has passed; a walk-in number can be taken instead.",
+        )
+        .details(details(TooLateDetails {
+            appointment_at: views::timestamp(appointment.starts_at),
+            walk_in_service_id: appointment.service_id,
+        })));
     }
     let day = queue::office_day(&office, state.clock.now());
     let placement = placement(state, &office.id, now);
@@ -236,7 +261,7 @@ pub async fn check_in(
             state,
             &catalog,
             answer,
-            "checked_in",
+            TicketOutcome::CheckedIn,
             StatusCode::CREATED,
         )),
         office_id: office.id.clone(),
@@ -261,7 +286,7 @@ pub async fn check_in(
         Err(IssueError::AlreadyCheckedIn) => {
             let again = state
                 .db
-                .appointment(&number)
+                .appointment(number)
                 .await?
                 .and_then(|a| a.ticket_id)
                 .ok_or_else(ApiError::internal)?;
@@ -271,7 +296,7 @@ pub async fn check_in(
                 .await?
                 .ok_or_else(ApiError::internal)?;
             let view = visitor_ticket(state, &office, &ticket, None).await?;
-            return reply(StatusCode::OK, "already_checked_in", view);
+            return reply(StatusCode::OK, TicketOutcome::AlreadyCheckedIn, view);
         }
         Err(e) => return Err(issue_error(e)),
     };
@@ -283,16 +308,17 @@ pub async fn check_in(
         return Ok(stored);
     }
     let view = visitor_ticket(state, &office, &issued.ticket, issued.place).await?;
-    reply(StatusCode::CREATED, "checked_in", view)
+    reply(StatusCode::CREATED, TicketOutcome::CheckedIn, view)
 }
 
 /// The reply for a ticket the terminal asked for.
-fn reply(status: StatusCode, outcome: &str, ticket: VisitorTicket) -> Result<Reply, ApiError> {
-    let value = serde_json::to_value(TicketResponse {
-        outcome: outcome.into(),
-        ticket,
-    })
-    .map_err(|_| ApiError::internal())?;
+fn reply(
+    status: StatusCode,
+    outcome: TicketOutcome,
+    ticket: VisitorTicket,
+) -> Result<Reply, ApiError> {
+    let value = serde_json::to_value(TicketResponse { outcome, ticket })
+        .map_err(|_| ApiError::internal())?;
     Ok(Reply {
         status,
         value,
@@ -305,7 +331,7 @@ fn ticket_answer(
     state: &AppState,
     catalog: &Arc<OfficeCatalog>,
     answer: &AnswerKey,
-    outcome: &'static str,
+    outcome: TicketOutcome,
     status: StatusCode,
 ) -> TicketAnswer {
     let (catalog, url) = (catalog.clone(), state.settings.public_url.clone());
@@ -314,7 +340,7 @@ fn ticket_answer(
         key: answer.key.clone(),
         request_hash: answer.request_hash.clone(),
         render: Arc::new(move |ticket, place| {
-            let view = VisitorTicket::new(
+            let view = views::visitor_ticket(
                 ticket,
                 &catalog.office,
                 catalog.service(&ticket.service_id),
@@ -323,7 +349,7 @@ fn ticket_answer(
                 &url,
             );
             let response = TicketResponse {
-                outcome: outcome.into(),
+                outcome,
                 ticket: view,
             };
             // Plain strings and numbers: serialising cannot fail.
@@ -347,24 +373,26 @@ fn stored_reply(state: &AppState, catalog: &Arc<OfficeCatalog>, issued: &Issued)
 fn throttled(until: i64) -> ApiError {
     ApiError::new(
         StatusCode::TOO_MANY_REQUESTS,
-        "throttled",
+        ErrorCode::Throttled,
         "Too many wrong attempts; please ask at the information desk.",
     )
-    .details(json!({ "retry_at": rfc3339(until) }))
+    .details(details(ThrottledDetails {
+        retry_at: views::timestamp(until),
+    }))
 }
 
 fn issue_error(e: IssueError) -> ApiError {
     match e {
         IssueError::QuotaExhausted => ApiError::conflict(
-            "quota_exhausted",
+            ErrorCode::QuotaExhausted,
             "Today's walk-in numbers for this service are gone.",
         ),
         IssueError::NumbersExhausted => ApiError::conflict(
-            "numbers_exhausted",
+            ErrorCode::NumbersExhausted,
             "Every number of this service group is in use.",
         ),
         IssueError::AlreadyCheckedIn => ApiError::conflict(
-            "already_checked_in",
+            ErrorCode::AlreadyCheckedIn,
             "This appointment is already checked in.",
         ),
         IssueError::Store(s) => s.into(),
@@ -381,8 +409,11 @@ pub async fn walk_in(
     let catalog = catalog_of(state, &terminal.office_id).await?;
     let office = &catalog.office;
     let service = catalog.service(service_id).ok_or_else(|| {
-        ApiError::not_found("unknown_service", "This office has no such service.")
-            .field("service_id")
+        ApiError::not_found(
+            ErrorCode::UnknownService,
+            "This office has no such service.",
+        )
+        .field("service_id")
     })?;
     let group = catalog
         .group(&service.group_id)
@@ -396,15 +427,15 @@ pub async fn walk_in(
             walk_in_availability(&office.rules, &service.rules, &zoned, issued_today);
         let code = match availability.state {
             ServiceState::Open => return None,
-            ServiceState::QuotaExhausted => "quota_exhausted",
-            ServiceState::WalkInNotToday => "walk_in_not_today",
-            _ => "service_closed",
+            ServiceState::QuotaExhausted => ErrorCode::QuotaExhausted,
+            ServiceState::WalkInNotToday => ErrorCode::WalkInNotToday,
+            ServiceState::Closed => ErrorCode::ServiceClosed,
         };
         Some(
             ApiError::conflict(code, "This service takes no walk-in visitors right now.").details(
-                json!({
-                    "reason": availability.reason,
-                    "next_opening": availability.next_opening.map(|d| d.to_string()),
+                details(WalkInClosedDetails {
+                    reason: availability.reason.map(views::closed_reason),
+                    next_opening: availability.next_opening,
                 }),
             ),
         )
@@ -418,7 +449,7 @@ pub async fn walk_in(
             state,
             &catalog,
             answer,
-            "walk_in",
+            TicketOutcome::WalkIn,
             StatusCode::CREATED,
         )),
         office_id: office.id.clone(),
@@ -453,7 +484,7 @@ pub async fn walk_in(
         return Ok(stored);
     }
     let view = visitor_ticket(state, office, &issued.ticket, issued.place).await?;
-    reply(StatusCode::CREATED, "walk_in", view)
+    reply(StatusCode::CREATED, TicketOutcome::WalkIn, view)
 }
 
 /// Files one ticket a terminal printed offline, exactly once.
@@ -465,7 +496,7 @@ pub async fn offline_ticket(
     let office = office_of(state, &terminal.office_id).await?;
     let reject = |reason: &str| OfflineResult {
         display_number: t.display_number.chars().take(8).collect(),
-        result: "rejected".into(),
+        result: OfflineOutcome::Rejected,
         reason: Some(reason.to_owned()),
     };
     let mut chars = t.display_number.chars();
@@ -533,14 +564,14 @@ pub async fn offline_ticket(
     match state.db.issue_ticket(new).await {
         Ok(issued) if issued.replayed => Ok(OfflineResult {
             display_number: t.display_number.clone(),
-            result: "duplicate".into(),
+            result: OfflineOutcome::Duplicate,
             reason: None,
         }),
         Ok(issued) => {
             announce(state, &issued.ticket);
             Ok(OfflineResult {
                 display_number: t.display_number.clone(),
-                result: "accepted".into(),
+                result: OfflineOutcome::Accepted,
                 reason: None,
             })
         }

@@ -6,6 +6,7 @@ use axum::http::header::CONTENT_TYPE;
 use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
+use terminal_api::ErrorCode;
 
 /// Like `axum::Json`, with our error body and the path of the field that failed.
 pub struct ApiJson<T>(pub T);
@@ -28,14 +29,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for RawJson<T> {
         if !is_json {
             return Err(ApiError::new(
                 axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
+                ErrorCode::UnsupportedMediaType,
                 "Send the body as application/json.",
             ));
         }
         let raw = Bytes::from_request(req, state).await.map_err(|e| {
             ApiError::new(
                 e.status(),
-                "body_too_large",
+                ErrorCode::BodyTooLarge,
                 "The request body could not be read; it may be too large.",
             )
         })?;
@@ -59,9 +60,9 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let code = if inner.is_syntax() || inner.is_eof() {
-            "malformed_json"
+            ErrorCode::MalformedJson
         } else {
-            "invalid_field"
+            ErrorCode::InvalidField
         };
         let mut err =
             ApiError::bad_request(code, format!("The request body is not valid: {inner}"));

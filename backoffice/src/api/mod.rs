@@ -72,7 +72,16 @@ pub const BODY_LIMIT: usize = 256 * 1024;
         console_calls::events,
         console_calls::ticket_events,
     ),
-    components(schemas(error::ErrorBody, events::Event))
+    components(schemas(
+        error::ErrorBody,
+        events::Event,
+        terminal_api::error::WrongCodeDetails,
+        terminal_api::error::ThrottledDetails,
+        terminal_api::error::WrongOfficeDetails,
+        terminal_api::error::TooEarlyDetails,
+        terminal_api::error::TooLateDetails,
+        terminal_api::error::WalkInClosedDetails
+    ))
 )]
 pub struct ApiDoc;
 

@@ -7,17 +7,17 @@ use axum::extract::{Path, State};
 use super::error::ApiError;
 use super::issue::{office_of, visitor_ticket};
 use super::state::AppState;
-use super::views::VisitorTicket;
 use crate::queue;
 use crate::store::catalog::Office;
 use crate::store::tickets::TicketRow;
+use terminal_api::{ErrorCode, VisitorTicket};
 
 /// The ticket behind a phone page token, with its office, if the token is well-formed,
 /// known, and from today; otherwise one and the same 404 (nothing to learn by guessing).
 pub async fn todays_ticket(state: &AppState, token: &str) -> Result<(TicketRow, Office), ApiError> {
     let not_found = || {
         ApiError::not_found(
-            "unknown_ticket",
+            ErrorCode::UnknownTicket,
             "This ticket is unknown or from another day.",
         )
     };

@@ -25,6 +25,7 @@ use crate::domain::{Action, TicketStatus};
 use crate::queue;
 use crate::store::catalog::Counter;
 use crate::store::staff::Role;
+use terminal_api::ErrorCode;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -69,14 +70,14 @@ pub async fn login(
     let key = req.username.trim().to_lowercase();
     if key.len() > 100 || req.password.len() > 200 {
         return Err(ApiError::bad_request(
-            "invalid_field",
+            ErrorCode::InvalidField,
             "User name or password too long.",
         ));
     }
     if state.failed_logins.count(&key, now, window).await >= state.settings.max_failed_logins {
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
-            "throttled",
+            ErrorCode::Throttled,
             "Too many failed logins; wait 15 minutes or ask an administrator.",
         ));
     }
@@ -95,9 +96,8 @@ pub async fn login(
     .unwrap_or(false);
     let Some(staff) = staff.filter(|_| ok) else {
         state.failed_logins.hit(&key, now, window).await;
-        return Err(
-            ApiError::unauthorized("User name or password is wrong.").with_code("login_failed")
-        );
+        return Err(ApiError::unauthorized("User name or password is wrong.")
+            .with_code(ErrorCode::LoginFailed));
     };
     state.failed_logins.clear(&key).await;
     let token = random_token();
@@ -162,10 +162,11 @@ pub async fn choose_counter(
 ) -> Result<Json<Me>, ApiError> {
     let counters = state.db.counters(s.office_id()).await?;
     if !counters.iter().any(|c| c.id == req.counter_id) {
-        return Err(
-            ApiError::not_found("unknown_counter", "This office has no such counter.")
-                .field("counter_id"),
-        );
+        return Err(ApiError::not_found(
+            ErrorCode::UnknownCounter,
+            "This office has no such counter.",
+        )
+        .field("counter_id"));
     }
     state
         .db
@@ -248,7 +249,7 @@ fn my_counter(s: &StaffSession) -> Result<String, ApiError> {
     s.session
         .counter_id
         .clone()
-        .ok_or_else(|| ApiError::conflict("no_counter", "Choose your counter first."))
+        .ok_or_else(|| ApiError::conflict(ErrorCode::NoCounter, "Choose your counter first."))
 }
 
 async fn counter_name(
@@ -297,7 +298,10 @@ pub async fn call_next(
         let live = state.db.live_tickets(&office.id, &day).await?;
         let order = queue::call_order(live.iter(), now.as_millisecond());
         if order.is_empty() {
-            return Err(ApiError::conflict("queue_empty", "Nobody is waiting."));
+            return Err(ApiError::conflict(
+                ErrorCode::QueueEmpty,
+                "Nobody is waiting.",
+            ));
         }
         for candidate in order.into_iter().take(5) {
             if let Some(t) = state
@@ -323,7 +327,7 @@ pub async fn call_next(
         }
     }
     Err(ApiError::conflict(
-        "busy",
+        ErrorCode::Busy,
         "The queue is changing fast; press again.",
     ))
 }
@@ -352,14 +356,16 @@ pub async fn ticket_action(
     };
     let action: Action =
         serde_json::from_value(serde_json::Value::String(action.replace('-', "_")))
-            .map_err(|_| ApiError::not_found("unknown_action", "No such ticket action."))?;
+            .map_err(|_| ApiError::not_found(ErrorCode::UnknownAction, "No such ticket action."))?;
     let office = office_of(&state, s.office_id()).await?;
     let ticket = state
         .db
         .ticket(id)
         .await?
         .filter(|t| t.office_id == office.id)
-        .ok_or_else(|| ApiError::not_found("unknown_ticket", "No such ticket in your office."))?;
+        .ok_or_else(|| {
+            ApiError::not_found(ErrorCode::UnknownTicket, "No such ticket in your office.")
+        })?;
     let counter = match action {
         Action::Call | Action::Recall | Action::Start => Some(my_counter(&s)?),
         _ => None,
@@ -372,23 +378,24 @@ pub async fn ticket_action(
                 .await?
                 .filter(|svc| svc.office_id == office.id)
                 .ok_or_else(|| {
-                    ApiError::not_found("unknown_service", "No such service to forward to.")
+                    ApiError::not_found(ErrorCode::UnknownService, "No such service to forward to.")
                         .field("service_id")
                 })?;
             Some(sid.clone())
         }
         (Action::Forward, None) => {
-            return Err(
-                ApiError::bad_request("invalid_field", "Say which service to forward to.")
-                    .field("service_id"),
-            );
+            return Err(ApiError::bad_request(
+                ErrorCode::InvalidField,
+                "Say which service to forward to.",
+            )
+            .field("service_id"));
         }
         _ => None,
     };
     let to = ticket
         .status
         .apply(action, ticket.call_count, office.rules.max_calls)
-        .map_err(|e| ApiError::conflict("illegal_transition", e.to_string()))?;
+        .map_err(|e| ApiError::conflict(ErrorCode::IllegalTransition, e.to_string()))?;
     let now = state.clock.now_ms();
     let updated = state
         .db
@@ -404,7 +411,7 @@ pub async fn ticket_action(
         .await?
         .ok_or_else(|| {
             ApiError::conflict(
-                "changed",
+                ErrorCode::Changed,
                 "Someone else changed this ticket just now; look again.",
             )
         })?;

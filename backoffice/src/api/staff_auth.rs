@@ -10,6 +10,7 @@ use axum::http::request::Parts;
 use super::error::ApiError;
 use super::state::AppState;
 use crate::store::staff::{Role, Session};
+use terminal_api::ErrorCode;
 
 pub const COOKIE: &str = "bt_session";
 
@@ -72,7 +73,7 @@ impl FromRequestParts<AppState> for StaffSession {
             if sent != Some(session.csrf_token.as_str()) {
                 return Err(
                     ApiError::forbidden("Missing or wrong CSRF token; reload the page.")
-                        .with_code("csrf"),
+                        .with_code(ErrorCode::Csrf),
                 );
             }
         }

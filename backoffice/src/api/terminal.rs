@@ -4,49 +4,22 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use terminal_api::{
+    CheckInRequest, ErrorCode, GroupView, HeartbeatRequest, HeartbeatResponse, OfflineBlock,
+    OfflineBlockRequest, OfflineResult, OfflineUpload, ServiceView, ServicesResponse,
+    TicketResponse, WalkInRequest, heartbeat, offline,
+};
 
 use super::error::ApiError;
 use super::events::Event;
 use super::json::{ApiJson, RawJson};
 use super::state::AppState;
 use super::terminal_auth::CallingTerminal;
-use super::views::{TerminalView, VisitorTicket, rfc3339};
+use super::views::{self, TerminalView};
 use super::{idempotent, issue};
-use crate::domain::availability::{ClosedReason, ServiceState, walk_in_availability};
-use crate::domain::text::{Texts, clean};
-use crate::store::terminals::DeviceHealth;
-
-/// One service as the terminal shows it.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ServiceView {
-    pub id: String,
-    pub name: Texts,
-    pub waiting_area: Texts,
-    pub state: ServiceState,
-    pub reason: Option<ClosedReason>,
-    /// Office-local date-time walk-ins are taken again (`2026-11-27T08:00:00`).
-    pub next_opening: Option<String>,
-}
-
-/// A group of services with its ticket prefix.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct GroupView {
-    pub id: String,
-    pub prefix: String,
-    pub name: Texts,
-    pub services: Vec<ServiceView>,
-}
-
-/// The service tree of the terminal's office, with each service's state now.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ServicesResponse {
-    pub office_id: String,
-    pub office_name: String,
-    pub office_address: String,
-    pub groups: Vec<GroupView>,
-}
+use crate::domain::availability::walk_in_availability;
+use crate::domain::text::clean;
 
 #[utoipa::path(get, path = "/api/v1/terminal/services", tag = "terminal",
     responses((status = 200, body = ServicesResponse), (status = 401, body = super::error::ErrorBody)))]
@@ -78,17 +51,17 @@ pub async fn services(
                     );
                     ServiceView {
                         id: s.id.clone(),
-                        name: s.names.clone(),
-                        waiting_area: s.waiting_area.clone(),
-                        state: a.state,
-                        reason: a.reason,
-                        next_opening: a.next_opening.map(|d| d.to_string()),
+                        name: s.names.0.clone(),
+                        waiting_area: s.waiting_area.0.clone(),
+                        state: views::service_state(a.state),
+                        reason: a.reason.map(views::closed_reason),
+                        next_opening: a.next_opening,
                     }
                 })
                 .collect(),
             id: g.id,
             prefix: g.prefix.to_string(),
-            name: g.names,
+            name: g.names.0,
         })
         .collect();
     Ok(Json(ServicesResponse {
@@ -97,24 +70,6 @@ pub async fn services(
         office_address: office.address,
         groups,
     }))
-}
-
-/// A check-in with the booking number and its code.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CheckInRequest {
-    /// The booking number, 6 to 10 digits.
-    pub booking_number: String,
-    /// The short code from the confirmation, 4 or 5 letters and digits.
-    pub code: String,
-}
-
-/// The outcome of a successful check-in or walk-in.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct TicketResponse {
-    /// `checked_in`, `already_checked_in` or `walk_in`.
-    pub outcome: String,
-    pub ticket: VisitorTicket,
 }
 
 #[utoipa::path(post, path = "/api/v1/terminal/check-in", tag = "terminal", request_body = CheckInRequest,
@@ -151,13 +106,6 @@ pub async fn check_in(
     .await
 }
 
-/// A walk-in ticket for a service.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct WalkInRequest {
-    pub service_id: String,
-}
-
 #[utoipa::path(post, path = "/api/v1/terminal/walk-in", tag = "terminal", request_body = WalkInRequest,
     params(("Idempotency-Key" = String, Header)),
     responses((status = 201, body = TicketResponse),
@@ -181,25 +129,6 @@ pub async fn walk_in(
     .await
 }
 
-/// What a terminal reports every few seconds.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct HeartbeatRequest {
-    pub app_version: String,
-    pub config_version: String,
-    #[serde(default)]
-    pub devices: Vec<DeviceHealth>,
-}
-
-/// The back office's answer to a heartbeat.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct HeartbeatResponse {
-    pub server_time: String,
-    /// Set while a supervisor has locked the terminal: show this message instead of the
-    /// start screen until a heartbeat answers without it.
-    pub locked_message: Option<String>,
-}
-
 #[utoipa::path(post, path = "/api/v1/terminal/heartbeat", tag = "terminal", request_body = HeartbeatRequest,
     params(("Idempotency-Key" = String, Header)),
     responses((status = 200, body = HeartbeatResponse), (status = 400, body = super::error::ErrorBody)))]
@@ -211,36 +140,38 @@ pub async fn heartbeat(
 ) -> Result<Json<HeartbeatResponse>, ApiError> {
     // A heartbeat is a state report: repeating it is harmless, so the key is only checked.
     idempotent::key(&headers)?;
-    let app = clean(&request.app_version, 40).map_err(|e| {
-        ApiError::bad_request("invalid_field", format!("app_version {e}")).field("app_version")
+    let app = clean(&request.app_version, heartbeat::MAX_VERSION_CHARS).map_err(|e| {
+        ApiError::bad_request(ErrorCode::InvalidField, format!("app_version {e}"))
+            .field("app_version")
     })?;
-    let config = clean(&request.config_version, 40).map_err(|e| {
-        ApiError::bad_request("invalid_field", format!("config_version {e}"))
+    let config = clean(&request.config_version, heartbeat::MAX_VERSION_CHARS).map_err(|e| {
+        ApiError::bad_request(ErrorCode::InvalidField, format!("config_version {e}"))
             .field("config_version")
     })?;
-    if request.devices.len() > 32 {
-        return Err(ApiError::bad_request("invalid_field", "At most 32 devices.").field("devices"));
+    if request.devices.len() > heartbeat::MAX_DEVICES {
+        return Err(
+            ApiError::bad_request(ErrorCode::InvalidField, "At most 32 devices.").field("devices"),
+        );
     }
     for (i, d) in request.devices.iter().enumerate() {
-        for (name, value, max) in [
-            ("device", Some(&d.device), 40),
-            ("state", Some(&d.state), 40),
-            ("detail", d.detail.as_ref(), 200),
-        ] {
-            if let Some(v) = value {
-                clean(v, max).map_err(|e| {
-                    ApiError::bad_request("invalid_field", format!("{name} {e}"))
-                        .field(format!("devices[{i}].{name}"))
-                })?;
-            }
+        if let Some(detail) = &d.detail {
+            clean(detail, heartbeat::MAX_DETAIL_CHARS).map_err(|e| {
+                ApiError::bad_request(ErrorCode::InvalidField, format!("detail {e}"))
+                    .field(format!("devices[{i}].detail"))
+            })?;
         }
     }
     let now = state.clock.now_ms();
+    let help = request
+        .help
+        .as_ref()
+        .map(|h| h.requested_at.as_millisecond());
     state
         .db
-        .record_heartbeat(&terminal.id, now, &app, &config, &request.devices)
+        .record_heartbeat(&terminal.id, now, &app, &config, &request.devices, help)
         .await?;
     if terminal.health != request.devices
+        || terminal.help_requested_at != help
         || terminal
             .last_heartbeat
             .is_none_or(|h| now - h > state.settings.heartbeat_timeout_secs * 1000)
@@ -250,6 +181,7 @@ pub async fn heartbeat(
         updated.app_version = Some(app);
         updated.config_version = Some(config);
         updated.health = request.devices;
+        updated.help_requested_at = help;
         state.publish(Event::Terminal {
             office_id: terminal.office_id.clone(),
             terminal: TerminalView::new(&updated, now, state.settings.heartbeat_timeout_secs),
@@ -257,25 +189,9 @@ pub async fn heartbeat(
     }
     let locked_message = state.db.terminal_lock_message(&terminal.id).await?;
     Ok(Json(HeartbeatResponse {
-        server_time: rfc3339(now),
+        server_time: views::timestamp(now),
         locked_message,
     }))
-}
-
-/// How many offline numbers to reserve.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OfflineBlockRequest {
-    pub count: u32,
-}
-
-/// Numbers the terminal may hand out while the back office is unreachable, today.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct OfflineBlock {
-    pub day: String,
-    pub prefix: String,
-    pub first: u32,
-    pub last: u32,
 }
 
 #[utoipa::path(post, path = "/api/v1/terminal/offline-block", tag = "terminal", request_body = OfflineBlockRequest,
@@ -299,9 +215,9 @@ pub async fn offline_block(
         "offline-block",
         &body.raw,
         || async {
-            if !(1..=200).contains(&count) {
+            if !(1..=offline::MAX_BLOCK).contains(&count) {
                 return Err(ApiError::bad_request(
-                    "invalid_field",
+                    ErrorCode::InvalidField,
                     "count must be between 1 and 200.",
                 )
                 .field("count"));
@@ -320,12 +236,12 @@ pub async fn offline_block(
                 .await?
             else {
                 return Err(ApiError::conflict(
-                    "offline_numbers_exhausted",
+                    ErrorCode::OfflineNumbersExhausted,
                     "No offline numbers left for today.",
                 ));
             };
             let block = OfflineBlock {
-                day,
+                day: day.parse().map_err(|_| ApiError::internal())?,
                 prefix: office.offline_prefix.to_string(),
                 first,
                 last,
@@ -337,35 +253,6 @@ pub async fn offline_block(
         },
     )
     .await
-}
-
-/// Tickets a terminal printed while offline.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OfflineUpload {
-    pub tickets: Vec<OfflineTicket>,
-}
-
-/// One ticket printed offline.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OfflineTicket {
-    pub display_number: String,
-    pub service_id: String,
-    /// When it was printed (RFC 3339).
-    pub issued_at: String,
-    /// The booking the visitor checked in with, if any; reconciled now.
-    #[serde(default)]
-    pub booking_number: Option<String>,
-}
-
-/// What became of each uploaded ticket.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct OfflineResult {
-    pub display_number: String,
-    /// `accepted`, `duplicate` or `rejected`.
-    pub result: String,
-    pub reason: Option<String>,
 }
 
 #[utoipa::path(post, path = "/api/v1/terminal/offline-tickets", tag = "terminal", request_body = OfflineUpload,
@@ -389,9 +276,9 @@ pub async fn offline_tickets(
         "offline-tickets",
         &body.raw,
         || async {
-            if upload.tickets.len() > 500 {
+            if upload.tickets.len() > offline::MAX_UPLOAD {
                 return Err(ApiError::bad_request(
-                    "invalid_field",
+                    ErrorCode::InvalidField,
                     "At most 500 tickets per upload.",
                 )
                 .field("tickets"));

@@ -8,6 +8,7 @@ use super::error::ApiError;
 use super::state::AppState;
 use crate::store::terminals::Terminal;
 use crate::tls::PeerCertificate;
+use terminal_api::ErrorCode;
 
 /// The calling terminal.
 pub struct CallingTerminal(pub Terminal);
@@ -27,13 +28,13 @@ impl FromRequestParts<AppState> for CallingTerminal {
             return Err(ApiError::unauthorized(
                 "Terminal endpoints need the terminal's client certificate (mutual TLS); enroll the terminal first.",
             )
-            .with_code("client_certificate_required"));
+            .with_code(ErrorCode::ClientCertificateRequired));
         };
         match state.db.terminal_by_fingerprint(&fingerprint).await? {
             Some(t) => Ok(Self(t)),
             None => Err(
                 ApiError::forbidden("This certificate belongs to no enrolled terminal.")
-                    .with_code("unknown_terminal"),
+                    .with_code(ErrorCode::UnknownTerminal),
             ),
         }
     }

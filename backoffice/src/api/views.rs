@@ -3,11 +3,13 @@
 
 use serde::Serialize;
 
-use crate::domain::text::Texts;
+use terminal_api::{self as wire, DeviceReport, VisitorTicket};
+
+use crate::domain::availability::{ClosedReason, ServiceState};
 use crate::domain::{Origin, TicketStatus};
 use crate::queue::Waiting;
 use crate::store::catalog::{Office, Service};
-use crate::store::terminals::{DeviceHealth, Terminal};
+use crate::store::terminals::Terminal;
 use crate::store::tickets::TicketRow;
 
 /// Milliseconds since the epoch → RFC 3339 UTC.
@@ -17,59 +19,86 @@ pub fn rfc3339(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-/// A ticket as the visitor sees it: on the terminal's screen, on paper, on the phone page.
-/// No personal data.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct VisitorTicket {
-    pub display_number: String,
-    pub status: TicketStatus,
-    pub origin: Origin,
-    pub office_name: String,
-    pub service_id: String,
-    pub service_name: Texts,
-    pub waiting_area: Texts,
-    /// People ahead in the queue (0 when it is your turn or you were called).
-    pub people_ahead: u32,
-    /// Wait estimate in minutes, low and high.
-    pub wait_minutes: [u32; 2],
-    pub issued_at: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub appointment_at: Option<String>,
-    /// Counter the visitor is called to, once called.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub counter: Option<String>,
-    /// Address of the live status page, for the ticket's QR code.
-    pub status_url: String,
+/// Milliseconds since the epoch as a timestamp (the epoch for an impossible value).
+pub fn timestamp(ms: i64) -> jiff::Timestamp {
+    jiff::Timestamp::from_millisecond(ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
 }
 
-impl VisitorTicket {
-    pub fn new(
-        ticket: &TicketRow,
-        office: &Office,
-        service: Option<&Service>,
-        place: Option<(u32, u32, u32)>,
-        counter: Option<String>,
-        public_url: &str,
-    ) -> Self {
-        Self {
-            display_number: ticket.display_number.clone(),
-            status: ticket.status,
-            origin: ticket.origin,
-            office_name: office.name.clone(),
-            service_id: ticket.service_id.clone(),
-            service_name: service.map(|s| s.names.clone()).unwrap_or_default(),
-            waiting_area: service.map(|s| s.waiting_area.clone()).unwrap_or_default(),
-            people_ahead: place.map_or(0, |p| p.0),
-            wait_minutes: place.map_or([0, 0], |p| [p.1, p.2]),
-            issued_at: rfc3339(ticket.issued_at),
-            appointment_at: ticket.appointment_at.map(rfc3339),
-            counter,
-            status_url: format!(
-                "{}/t/{}",
-                public_url.trim_end_matches('/'),
-                ticket.public_token
-            ),
-        }
+/// A ticket as the visitor sees it (on the terminal, on paper, on the phone page), with its
+/// place as (people ahead, low, high minutes) when it is waiting.
+pub fn visitor_ticket(
+    ticket: &TicketRow,
+    office: &Office,
+    service: Option<&Service>,
+    place: Option<(u32, u32, u32)>,
+    counter: Option<String>,
+    public_url: &str,
+) -> VisitorTicket {
+    VisitorTicket {
+        display_number: ticket.display_number.clone(),
+        status: status(ticket.status),
+        origin: origin(ticket.origin),
+        office_name: office.name.clone(),
+        service_id: ticket.service_id.clone(),
+        service_name: service.map(|s| s.names.0.clone()).unwrap_or_default(),
+        waiting_area: service
+            .map(|s| s.waiting_area.0.clone())
+            .unwrap_or_default(),
+        people_ahead: place.map_or(0, |p| p.0),
+        wait_minutes: place.map_or([0, 0], |p| [p.1, p.2]),
+        issued_at: timestamp(ticket.issued_at),
+        appointment_at: ticket.appointment_at.map(timestamp),
+        counter,
+        status_url: format!(
+            "{}/t/{}",
+            public_url.trim_end_matches('/'),
+            ticket.public_token
+        ),
+    }
+}
+
+/// A ticket's status on the wire.
+pub fn status(s: TicketStatus) -> wire::TicketStatus {
+    match s {
+        TicketStatus::Waiting => wire::TicketStatus::Waiting,
+        TicketStatus::Called => wire::TicketStatus::Called,
+        TicketStatus::InService => wire::TicketStatus::InService,
+        TicketStatus::Parked => wire::TicketStatus::Parked,
+        TicketStatus::Finished => wire::TicketStatus::Finished,
+        TicketStatus::NoShow => wire::TicketStatus::NoShow,
+        TicketStatus::Forwarded => wire::TicketStatus::Forwarded,
+        TicketStatus::Cancelled => wire::TicketStatus::Cancelled,
+    }
+}
+
+/// A ticket's origin on the wire.
+pub fn origin(o: Origin) -> wire::Origin {
+    match o {
+        Origin::Appointment => wire::Origin::Appointment,
+        Origin::WalkIn => wire::Origin::WalkIn,
+        Origin::Offline => wire::Origin::Offline,
+    }
+}
+
+/// A service's walk-in state on the wire.
+pub fn service_state(s: ServiceState) -> wire::ServiceState {
+    match s {
+        ServiceState::Open => wire::ServiceState::Open,
+        ServiceState::Closed => wire::ServiceState::Closed,
+        ServiceState::QuotaExhausted => wire::ServiceState::QuotaExhausted,
+        ServiceState::WalkInNotToday => wire::ServiceState::WalkInNotToday,
+    }
+}
+
+/// Why a service is closed, on the wire.
+pub fn closed_reason(r: ClosedReason) -> wire::ClosedReason {
+    match r {
+        ClosedReason::OfficeClosedToday => wire::ClosedReason::OfficeClosedToday,
+        ClosedReason::OutsideOpeningHours => wire::ClosedReason::OutsideOpeningHours,
+        ClosedReason::ClosedToday => wire::ClosedReason::ClosedToday,
+        ClosedReason::OutsideWalkInHours => wire::ClosedReason::OutsideWalkInHours,
+        ClosedReason::QuotaExhausted => wire::ClosedReason::QuotaExhausted,
+        ClosedReason::AppointmentsOnlyToday => wire::ClosedReason::AppointmentsOnlyToday,
     }
 }
 
@@ -118,7 +147,7 @@ pub struct TerminalView {
     pub last_heartbeat: Option<String>,
     pub app_version: Option<String>,
     pub config_version: Option<String>,
-    pub devices: Vec<DeviceHealth>,
+    pub devices: Vec<DeviceReport>,
 }
 
 impl TerminalView {

@@ -7,6 +7,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0002_console", CONSOLE),
     ("0003_service_day_index", SERVICE_DAY_INDEX),
     ("0004_queue_order_index", QUEUE_ORDER_INDEX),
+    ("0005_help_requests", HELP_REQUESTS),
 ];
 
 const INITIAL: &str = r#"
@@ -174,4 +175,11 @@ CREATE INDEX tickets_service_day ON tickets (office_id, day, service_id);
 const QUEUE_ORDER_INDEX: &str = r#"
 CREATE INDEX tickets_queue_order ON tickets (office_id, day, live, status, appointment_at, queued_at, id);
 DROP INDEX tickets_queue;
+"#;
+
+/// A visitor's help request is its own field of the heartbeat, no longer a device report:
+/// device reports written before are dropped (the next heartbeat sends them again).
+const HELP_REQUESTS: &str = r#"
+ALTER TABLE terminals ADD COLUMN help_requested_at BIGINT;
+UPDATE terminals SET health_json = '[]';
 "#;

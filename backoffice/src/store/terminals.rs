@@ -1,9 +1,9 @@
 //! The terminal fleet: identity by client-certificate fingerprint, heartbeats, device health,
 //! and blocks of numbers reserved for offline use.
 
-use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use terminal_api::DeviceReport;
 
 use super::{Db, StoreError, tickets};
 
@@ -17,21 +17,9 @@ pub struct Terminal {
     pub last_heartbeat: Option<i64>,
     pub app_version: Option<String>,
     pub config_version: Option<String>,
-    pub health: Vec<DeviceHealth>,
-}
-
-/// One device's health as a terminal reports it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DeviceHealth {
-    /// `ticket_printer`, `scanner`, `card_reader`, `document_printer`, or a help request
-    /// (`help`).
-    pub device: String,
-    /// `ok`, `paper_low`, `paper_out`, `cover_open`, `absent`, `error`, `requested`, …
-    pub state: String,
-    /// Operator-facing detail, never personal data.
-    #[serde(default)]
-    pub detail: Option<String>,
+    pub health: Vec<DeviceReport>,
+    /// When a visitor at the terminal asked for help (ms), while the request is open.
+    pub help_requested_at: Option<i64>,
 }
 
 fn terminal_from(row: &AnyRow) -> Result<Terminal, StoreError> {
@@ -45,6 +33,7 @@ fn terminal_from(row: &AnyRow) -> Result<Terminal, StoreError> {
         app_version: row.try_get("app_version")?,
         config_version: row.try_get("config_version")?,
         health: serde_json::from_str(&health)?,
+        help_requested_at: row.try_get("help_requested_at")?,
     })
 }
 
@@ -104,15 +93,17 @@ impl Db {
         at: i64,
         app_version: &str,
         config_version: &str,
-        health: &[DeviceHealth],
+        health: &[DeviceReport],
+        help_requested_at: Option<i64>,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE terminals SET last_heartbeat = $1, app_version = $2, config_version = $3, health_json = $4 WHERE id = $5",
+            "UPDATE terminals SET last_heartbeat = $1, app_version = $2, config_version = $3, health_json = $4, help_requested_at = $5 WHERE id = $6",
         )
         .bind(at)
         .bind(app_version)
         .bind(config_version)
         .bind(serde_json::to_string(health)?)
+        .bind(help_requested_at)
         .bind(id)
         .execute(self.write())
         .await?;

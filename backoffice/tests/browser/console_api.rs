@@ -93,7 +93,7 @@ pub async fn help_requests_are_acknowledged_once_and_ring_again_when_new(office:
         (StatusCode::CONFLICT, Some("no_help_request"))
     );
     office
-        .heartbeat(json!([{ "device": "help", "state": "requested", "detail": "r1" }]))
+        .heartbeat_asking_help(json!([]), Some("2026-12-01T09:00:00Z"))
         .await;
     let (_, list) = anna.get("/api/v1/staff/console/terminals").await;
     assert_eq!(list[0]["help"]["acknowledged"], false);
@@ -112,9 +112,9 @@ pub async fn help_requests_are_acknowledged_once_and_ring_again_when_new(office:
         ),
         (Some(true), Some("schalter1"))
     );
-    // A new request (new detail) rings again.
+    // A new request (a later time) rings again.
     office
-        .heartbeat(json!([{ "device": "help", "state": "requested", "detail": "r2" }]))
+        .heartbeat_asking_help(json!([]), Some("2026-12-01T09:05:00Z"))
         .await;
     let (_, list) = anna.get("/api/v1/staff/console/terminals").await;
     assert_eq!(list[0]["help"]["acknowledged"], false);

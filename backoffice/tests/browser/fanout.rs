@@ -73,7 +73,7 @@ async fn main() {
         .collect();
     let clients: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(500);
     let rounds: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(50);
-    let office = Office::start().await;
+    let office = Office::sqlite().await;
     // Session cookies of three members; every console below opens its own connection with one.
     let mut cookies = Vec::new();
     for (user, password) in [
@@ -216,5 +216,5 @@ async fn main() {
     for t in tasks {
         t.abort();
     }
-    office.server.stop().await;
+    office.stop().await;
 }

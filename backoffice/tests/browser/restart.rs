@@ -4,8 +4,6 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use backoffice::api::Settings;
-use backoffice::{demo, server};
 use reqwest::{Certificate, Client, Identity, StatusCode};
 use serde_json::{Value, json};
 
@@ -29,17 +27,9 @@ impl Detached {
                 .enable_all()
                 .build()
                 .unwrap();
-            let running = rt.block_on(async {
-                let url = format!("sqlite://{}?mode=rwc", dir.join("t.db").display());
-                let db = backoffice::store::Db::open(&url).await.unwrap();
-                let pki = server::ensure_dev_pki(&dir.join("tls")).unwrap();
-                demo::seed(&db, &pki.terminal_fingerprint).await.unwrap();
-                let addr = format!("127.0.0.1:{port}").parse().unwrap();
-                server::start(addr, db, &pki.server, Settings::default())
-                    .await
-                    .unwrap()
-            });
-            ready.send(running.addr.port()).unwrap();
+            let addr = format!("127.0.0.1:{port}").parse().unwrap();
+            let running = rt.block_on(backoffice::demo::start(&dir, addr)).unwrap();
+            ready.send(running.server.addr.port()).unwrap();
             let _ = stopped.recv();
             // Dropping the runtime drops every connection task: the browser sees the server go.
             rt.shutdown_timeout(Duration::from_secs(1));

@@ -15,7 +15,7 @@ pub static ONE_AT_A_TIME: Mutex<()> = Mutex::const_new(());
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn call_next_reaches_display_and_phone_and_faults_reach_the_console() {
     let _turn = ONE_AT_A_TIME.lock().await;
-    let office = Office::start().await;
+    let office = Office::sqlite().await;
     let base = office.url("");
     let (first, token) = office.walk_in("anmeldung").await;
     office.walk_in("personalausweis").await;
@@ -133,7 +133,12 @@ async fn call_next_reaches_display_and_phone_and_faults_reach_the_console() {
     assert_eq!(fault.as_str(), Some("Ticketdrucker: Papier leer"));
 
     // A visitor's help request rings until someone acknowledges it.
-    office.heartbeat(json!([{ "device": "ticket_printer", "state": "paper_out" }, { "device": "help", "state": "requested", "detail": "req-1" }])).await;
+    office
+        .heartbeat_asking_help(
+            json!([{ "device": "ticket_printer", "state": "paper_out" }]),
+            Some("2026-12-01T09:00:00Z"),
+        )
+        .await;
     until(&console, 5, "the help alert", "return document.body.classList.contains('help-ringing') && !!document.querySelector('.help-alert .help-ack')").await;
     screenshot(&console, "console-queue.png").await;
     console
@@ -227,13 +232,13 @@ async fn call_next_reaches_display_and_phone_and_faults_reach_the_console() {
     for c in [display, console, phone] {
         c.close().await.unwrap();
     }
-    office.server.stop().await;
+    office.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_counters_pressing_next_together_get_different_people() {
     let _turn = ONE_AT_A_TIME.lock().await;
-    let office = Office::start().await;
+    let office = Office::sqlite().await;
     let base = office.url("");
     let mut issued = Vec::new();
     for _ in 0..4 {
@@ -320,7 +325,7 @@ async fn two_counters_pressing_next_together_get_different_people() {
     for c in [anna, murat] {
         c.close().await.unwrap();
     }
-    office.server.stop().await;
+    office.stop().await;
 }
 
 async fn eval_bool(c: &fantoccini::Client, script: &str) -> bool {
@@ -333,7 +338,7 @@ async fn eval_bool(c: &fantoccini::Client, script: &str) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_supervisor_edits_a_service_in_the_console() {
     let _turn = ONE_AT_A_TIME.lock().await;
-    let office = Office::start().await;
+    let office = Office::sqlite().await;
     let base = office.url("");
     let driver = Driver::start().await;
     let lead = driver.browser().await;
@@ -404,5 +409,5 @@ async fn a_supervisor_edits_a_service_in_the_console() {
     );
     screenshot(&lead, "console-settings.png").await;
     lead.close().await.unwrap();
-    office.server.stop().await;
+    office.stop().await;
 }

@@ -51,7 +51,13 @@ fn main() {
     let dir = tempfile::tempdir().expect("tempdir");
     let back_office = rig::ChildBackOffice::start(dir.path());
     let pki = backoffice::server::ensure_dev_pki(&dir.path().join("tls")).expect("certificates");
-    let config = kiosk::demo::client_config(&pki, back_office.addr).expect("client settings");
+    let config = kiosk::backend::https::HttpsConfig::from_files(
+        format!("https://localhost:{}", back_office.addr.port()),
+        &pki.server.ca,
+        &pki.terminal_cert,
+        &pki.terminal_key,
+    )
+    .expect("client settings");
     let client: Arc<dyn BackOffice> = Arc::new(HttpsBackOffice::new(config).expect("HTTPS client"));
 
     let mut kiosk = cold_start(frame, Arc::clone(&client));

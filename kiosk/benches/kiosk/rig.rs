@@ -174,8 +174,9 @@ pub fn serve_if_child() -> bool {
         .enable_all()
         .build()
         .expect("runtime");
+    let any_port = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
     let embedded = runtime
-        .block_on(kiosk::demo::start_back_office(Path::new(&dir)))
+        .block_on(backoffice::demo::start(Path::new(&dir), any_port))
         .expect("back office");
     let a = &embedded.appointments[12];
     println!("{} {} {}", embedded.server.addr, a.booking_number, a.code);

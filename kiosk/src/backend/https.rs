@@ -6,13 +6,16 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use reqwest::{Certificate, Client, Identity, Method, StatusCode};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
+use terminal_api::{
+    CheckInRequest, ErrorBody, ErrorCode, HeartbeatResponse, OfflineResult, OfflineUpload,
+    ServicesResponse, TicketResponse, WalkInRequest, paths,
+};
 
 use super::retry::{Breaker, RetryPolicy};
-use super::wire::{self, ErrorBody, ServicesResponse, TicketResponse};
-use super::{BackOffice, BoxFuture, ClientError, Heartbeat};
-use crate::flow::{CheckInOutcome, ServiceTree, TicketInfo, WalkInOutcome};
+use super::{BackOffice, BoxFuture, ClientError, Heartbeat, OfflineOutcome, wire};
+use crate::flow::{CheckInOutcome, ServiceTree, WalkInOutcome};
 use crate::offline::{Block, OfflineTicket};
 
 /// Where the back office is and how to talk to it.
@@ -49,6 +52,38 @@ impl HttpsConfig {
             breaker_threshold: 5,
             breaker_cooldown: Duration::from_secs(15),
         }
+    }
+}
+
+/// A certificate or key file could not be read.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read {path}: check the terminal's certificate files and their permissions")]
+pub struct CertificateFileError {
+    /// Which file.
+    pub path: std::path::PathBuf,
+    /// Why.
+    #[source]
+    pub source: std::io::Error,
+}
+
+impl HttpsConfig {
+    /// Defaults, with the deployment CA, the terminal's certificate and its key read from
+    /// PEM files.
+    pub fn from_files(
+        base_url: String,
+        ca: &std::path::Path,
+        cert: &std::path::Path,
+        key: &std::path::Path,
+    ) -> Result<Self, CertificateFileError> {
+        let read = |path: &std::path::Path| {
+            std::fs::read(path).map_err(|source| CertificateFileError {
+                path: path.to_owned(),
+                source,
+            })
+        };
+        let mut identity = read(cert)?;
+        identity.extend(read(key)?);
+        Ok(Self::new(base_url, read(ca)?, identity))
     }
 }
 
@@ -100,7 +135,7 @@ impl HttpsBackOffice {
         &self,
         method: Method,
         path: &str,
-        body: Option<&Value>,
+        body: Option<&[u8]>,
     ) -> Result<(StatusCode, Vec<u8>), ClientError> {
         let key = new_key();
         let url = format!("{}{path}", self.base);
@@ -115,7 +150,10 @@ impl HttpsBackOffice {
             }
             let mut request = self.client.request(method.clone(), &url);
             if let Some(body) = body {
-                request = request.header("Idempotency-Key", &key).json(body);
+                request = request
+                    .header(paths::IDEMPOTENCY_KEY, &key)
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(body.to_vec());
             }
             match request.send().await {
                 Ok(response) if response.status().is_server_error() => {
@@ -152,32 +190,29 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ClientError> {
     serde_json::from_slice(bytes).map_err(|e| ClientError::BadAnswer(Box::new(e)))
 }
 
-fn rejected(status: StatusCode, bytes: &[u8]) -> ClientError {
-    let code = serde_json::from_slice::<ErrorBody>(bytes)
-        .map(|b| b.error.code)
-        .unwrap_or_default();
-    ClientError::Rejected {
-        status: status.as_u16(),
-        code,
-    }
+fn body(value: &impl Serialize) -> Result<Vec<u8>, ClientError> {
+    serde_json::to_vec(value).map_err(|e| ClientError::BadAnswer(Box::new(e)))
 }
 
-fn ticket(bytes: &[u8]) -> Result<(String, TicketInfo), ClientError> {
-    let r: TicketResponse = parse(bytes)?;
-    let info = TicketInfo::try_from(r.ticket).map_err(|e| ClientError::BadAnswer(Box::new(e)))?;
-    Ok((r.outcome, info))
+fn error_body(bytes: &[u8]) -> Option<ErrorBody> {
+    serde_json::from_slice(bytes).ok()
+}
+
+fn rejected(status: StatusCode, bytes: &[u8]) -> ClientError {
+    ClientError::Rejected {
+        status: status.as_u16(),
+        code: error_body(bytes).map_or(ErrorCode::Unknown, |b| b.error.code),
+    }
 }
 
 impl BackOffice for HttpsBackOffice {
     fn services(&self) -> BoxFuture<'_, Result<ServiceTree, ClientError>> {
         Box::pin(async move {
-            let (status, bytes) = self
-                .send(Method::GET, "/api/v1/terminal/services", None)
-                .await?;
+            let (status, bytes) = self.send(Method::GET, paths::SERVICES, None).await?;
             if !status.is_success() {
                 return Err(rejected(status, &bytes));
             }
-            Ok(parse::<ServicesResponse>(&bytes)?.into())
+            Ok(wire::service_tree(parse::<ServicesResponse>(&bytes)?))
         })
     }
 
@@ -187,20 +222,17 @@ impl BackOffice for HttpsBackOffice {
         code: &'a str,
     ) -> BoxFuture<'a, Result<CheckInOutcome, ClientError>> {
         Box::pin(async move {
-            let body = json!({ "booking_number": booking, "code": code });
+            let request = body(&CheckInRequest {
+                booking_number: booking.to_owned(),
+                code: code.to_owned(),
+            })?;
             let (status, bytes) = self
-                .send(Method::POST, "/api/v1/terminal/check-in", Some(&body))
+                .send(Method::POST, paths::CHECK_IN, Some(&request))
                 .await?;
             if status.is_success() {
-                let (outcome, info) = ticket(&bytes)?;
-                return Ok(if outcome == "already_checked_in" {
-                    CheckInOutcome::AlreadyCheckedIn(info)
-                } else {
-                    CheckInOutcome::CheckedIn(info)
-                });
+                return Ok(wire::checked_in(parse::<TicketResponse>(&bytes)?));
             }
-            serde_json::from_slice::<ErrorBody>(&bytes)
-                .ok()
+            error_body(&bytes)
                 .and_then(|b| wire::check_in_refusal(&b.error))
                 .ok_or_else(|| rejected(status, &bytes))
         })
@@ -211,15 +243,17 @@ impl BackOffice for HttpsBackOffice {
         service_id: &'a str,
     ) -> BoxFuture<'a, Result<WalkInOutcome, ClientError>> {
         Box::pin(async move {
-            let body = json!({ "service_id": service_id });
+            let request = body(&WalkInRequest {
+                service_id: service_id.to_owned(),
+            })?;
             let (status, bytes) = self
-                .send(Method::POST, "/api/v1/terminal/walk-in", Some(&body))
+                .send(Method::POST, paths::WALK_IN, Some(&request))
                 .await?;
             if status.is_success() {
-                return Ok(WalkInOutcome::Issued(ticket(&bytes)?.1));
+                let answer = parse::<TicketResponse>(&bytes)?;
+                return Ok(WalkInOutcome::Issued(wire::ticket(answer.ticket)));
             }
-            serde_json::from_slice::<ErrorBody>(&bytes)
-                .ok()
+            error_body(&bytes)
                 .and_then(|b| wire::walk_in_refusal(&b.error))
                 .map(WalkInOutcome::Refused)
                 .ok_or_else(|| rejected(status, &bytes))
@@ -231,37 +265,29 @@ impl BackOffice for HttpsBackOffice {
         beat: &'a Heartbeat,
     ) -> BoxFuture<'a, Result<Option<String>, ClientError>> {
         Box::pin(async move {
-            let body =
-                serde_json::to_value(beat).map_err(|e| ClientError::BadAnswer(Box::new(e)))?;
+            let request = body(beat)?;
             let (status, bytes) = self
-                .send(Method::POST, "/api/v1/terminal/heartbeat", Some(&body))
+                .send(Method::POST, paths::HEARTBEAT, Some(&request))
                 .await?;
             if !status.is_success() {
                 return Err(rejected(status, &bytes));
             }
-            #[derive(serde::Deserialize)]
-            struct Answer {
-                #[serde(default)]
-                locked_message: Option<String>,
-            }
-            let answer: Answer =
-                serde_json::from_slice(&bytes).map_err(|e| ClientError::BadAnswer(Box::new(e)))?;
-            Ok(answer.locked_message)
+            Ok(parse::<HeartbeatResponse>(&bytes)?.locked_message)
         })
     }
 
     fn offline_block(&self, count: u32) -> BoxFuture<'_, Result<Block, ClientError>> {
         Box::pin(async move {
-            let body = json!({ "count": count });
+            let request = body(&terminal_api::OfflineBlockRequest { count })?;
             let (status, bytes) = self
-                .send(Method::POST, "/api/v1/terminal/offline-block", Some(&body))
+                .send(Method::POST, paths::OFFLINE_BLOCK, Some(&request))
                 .await?;
             if !status.is_success() {
                 return Err(rejected(status, &bytes));
             }
-            let b: wire::OfflineBlock = parse(&bytes)?;
+            let b: terminal_api::OfflineBlock = parse(&bytes)?;
             Ok(Block {
-                day: b.day,
+                day: b.day.to_string(),
                 prefix: b.prefix,
                 first: b.first,
                 last: b.last,
@@ -272,27 +298,27 @@ impl BackOffice for HttpsBackOffice {
     fn offline_tickets<'a>(
         &'a self,
         tickets: &'a [OfflineTicket],
-    ) -> BoxFuture<'a, Result<Vec<(String, String)>, ClientError>> {
+    ) -> BoxFuture<'a, Result<Vec<(String, OfflineOutcome)>, ClientError>> {
         Box::pin(async move {
-            let list: Vec<Value> = tickets
-                .iter()
-                .map(|t| {
-                    json!({ "display_number": t.display_number, "service_id": t.service_id,
-                            "issued_at": t.issued_at, "booking_number": t.booking_number })
-                })
-                .collect();
-            let body = json!({ "tickets": list });
+            let upload = OfflineUpload {
+                tickets: tickets
+                    .iter()
+                    .map(|t| terminal_api::OfflineTicket {
+                        display_number: t.display_number.clone(),
+                        service_id: t.service_id.clone(),
+                        issued_at: t.issued_at.clone(),
+                        booking_number: t.booking_number.clone(),
+                    })
+                    .collect(),
+            };
+            let request = body(&upload)?;
             let (status, bytes) = self
-                .send(
-                    Method::POST,
-                    "/api/v1/terminal/offline-tickets",
-                    Some(&body),
-                )
+                .send(Method::POST, paths::OFFLINE_TICKETS, Some(&request))
                 .await?;
             if !status.is_success() {
                 return Err(rejected(status, &bytes));
             }
-            let results: Vec<wire::OfflineResult> = parse(&bytes)?;
+            let results: Vec<OfflineResult> = parse(&bytes)?;
             Ok(results
                 .into_iter()
                 .map(|r| (r.display_number, r.result))

@@ -16,28 +16,9 @@ use crate::offline::{Block, OfflineTicket};
 /// A boxed future, so the trait can be used as `dyn BackOffice`.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// One device's state in the heartbeat.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct DeviceReport {
-    /// `ticket_printer`, `scanner`, `help`, …
-    pub device: String,
-    /// `ok`, `paper_out`, `requested`, …
-    pub state: String,
-    /// What staff should do; never personal data.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-}
-
-/// What the terminal reports every few seconds.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Heartbeat {
-    /// The kiosk's version.
-    pub app_version: String,
-    /// The running configuration's version.
-    pub config_version: String,
-    /// Device health, and a help request as device `help`.
-    pub devices: Vec<DeviceReport>,
-}
+/// What the terminal reports every few seconds (the contract's heartbeat).
+pub use terminal_api::HeartbeatRequest as Heartbeat;
+pub use terminal_api::{DeviceCondition, DeviceKind, DeviceReport, HelpRequest, OfflineOutcome};
 
 /// Why the back office gave no usable answer.
 #[derive(Debug, Error)]
@@ -55,8 +36,8 @@ pub enum ClientError {
     Rejected {
         /// HTTP status.
         status: u16,
-        /// The error code from the body.
-        code: String,
+        /// The error code from the body (`Unknown` if there was none).
+        code: terminal_api::ErrorCode,
     },
     /// The back office kept failing on its side.
     #[error("back office error {status} after retries")]
@@ -115,10 +96,9 @@ pub trait BackOffice: Send + Sync {
     ) -> BoxFuture<'a, Result<Option<String>, ClientError>>;
     /// Reserves `count` offline numbers for today.
     fn offline_block(&self, count: u32) -> BoxFuture<'_, Result<Block, ClientError>>;
-    /// Files tickets issued offline; returns each number with `accepted`, `duplicate` or
-    /// `rejected`.
+    /// Files tickets issued offline; returns what became of each number.
     fn offline_tickets<'a>(
         &'a self,
         tickets: &'a [OfflineTicket],
-    ) -> BoxFuture<'a, Result<Vec<(String, String)>, ClientError>>;
+    ) -> BoxFuture<'a, Result<Vec<(String, OfflineOutcome)>, ClientError>>;
 }

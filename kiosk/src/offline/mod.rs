@@ -5,6 +5,8 @@
 //! and only until the back office has filed the ticket; deleted content is overwritten
 //! (`secure_delete`).
 
+pub mod sync;
+
 use std::path::Path;
 use std::str::FromStr;
 

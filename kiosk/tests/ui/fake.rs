@@ -174,7 +174,7 @@ impl BackOffice for Fake {
     fn offline_tickets<'a>(
         &'a self,
         _: &'a [OfflineTicket],
-    ) -> BoxFuture<'a, Result<Vec<(String, String)>, ClientError>> {
+    ) -> BoxFuture<'a, Result<Vec<(String, kiosk::backend::OfflineOutcome)>, ClientError>> {
         Box::pin(async { Err(ClientError::CircuitOpen) })
     }
 }

@@ -6,6 +6,7 @@ use std::rc::Rc;
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
+use backoffice_testkit::{Staff, TestBackOffice};
 use devices::escpos::render::PaperWidth;
 use devices::sim::SimPrinter;
 use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery};
@@ -259,42 +260,46 @@ impl Kiosk {
     }
 }
 
-/// The real back office with demo data, on its own runtime; it can be stopped and restarted
-/// on the same port with the same data.
+/// The real back office with demo data (the one test support), on its own runtime; it can be
+/// stopped and restarted on the same port with the same data. Tests see it only through its
+/// API: as the terminal, and as staff for what the front desk would see or do.
 pub struct RealBackOffice {
     pub runtime: tokio::runtime::Runtime,
-    pub server: Option<backoffice::server::Running>,
-    pub pki: backoffice::server::DevPki,
+    server: Option<TestBackOffice>,
+    stopped: Option<(tempfile::TempDir, std::net::SocketAddr)>,
     pub appointments: Vec<backoffice::demo::DemoAppointment>,
-    dir: tempfile::TempDir,
 }
 
 impl RealBackOffice {
     pub fn start() -> Self {
-        let dir = tempfile::tempdir().unwrap();
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
             .build()
             .unwrap();
-        let e = runtime
-            .block_on(kiosk::demo::start_back_office(dir.path()))
-            .unwrap();
+        let server = runtime.block_on(TestBackOffice::sqlite());
         Self {
+            appointments: server.appointments().to_vec(),
             runtime,
-            server: Some(e.server),
-            pki: e.pki,
-            appointments: e.appointments,
-            dir,
+            server: Some(server),
+            stopped: None,
         }
     }
 
-    fn addr(&self) -> std::net::SocketAddr {
-        self.server.as_ref().expect("running").addr
+    fn running(&self) -> &TestBackOffice {
+        self.server.as_ref().expect("running")
     }
 
     pub fn client_config(&self) -> kiosk::backend::https::HttpsConfig {
-        kiosk::demo::client_config(&self.pki, self.addr()).unwrap()
+        let bo = self.running();
+        let pki = bo.pki();
+        kiosk::backend::https::HttpsConfig::from_files(
+            bo.url(""),
+            &pki.server.ca,
+            &pki.terminal_cert,
+            &pki.terminal_key,
+        )
+        .unwrap()
     }
 
     pub fn client(&self) -> Arc<dyn BackOffice> {
@@ -304,44 +309,56 @@ impl RealBackOffice {
     /// Stops the server; returns its address for the restart.
     pub fn stop(&mut self) -> std::net::SocketAddr {
         let server = self.server.take().expect("running");
-        let addr = server.addr;
-        self.runtime.block_on(server.stop());
+        let (dir, addr) = self.runtime.block_on(server.stop());
+        self.stopped = Some((dir, addr));
         addr
     }
 
     pub fn restart(&mut self, addr: std::net::SocketAddr) {
-        let e = self
-            .runtime
-            .block_on(kiosk::demo::start_back_office_on(self.dir.path(), addr))
-            .unwrap();
-        self.server = Some(e.server);
+        let (dir, _) = self.stopped.take().expect("stopped");
+        self.server = Some(self.runtime.block_on(TestBackOffice::restart(dir, addr)));
     }
 
-    pub fn db(&self) -> backoffice::store::Db {
-        self.server.as_ref().expect("running").state.db.clone()
+    /// A front-desk member logged in (`leitung` is a supervisor).
+    pub fn staff(&self, user: &str) -> Staff {
+        self.runtime.block_on(self.running().staff(user))
+    }
+
+    /// GETs a staff endpoint as the supervisor.
+    pub fn staff_get(&self, path: &str) -> serde_json::Value {
+        let staff = self.staff("leitung");
+        let (status, body) = self.runtime.block_on(staff.get(path));
+        assert!(status.is_success(), "{path}: {status} {body}");
+        body
+    }
+
+    /// The demo office's queue as the front desk sees it.
+    pub fn queue(&self) -> Vec<serde_json::Value> {
+        let queue = self.staff_get("/api/v1/staff/queue");
+        queue["tickets"].as_array().cloned().unwrap_or_default()
     }
 
     /// The demo appointment `minutes` from now (10-minute grid) at the terminal's office.
     pub fn booking(&self, minutes: i64) -> String {
-        let a = &self.appointments;
-        let slot = a[12].starts_at.as_second() + minutes * 60;
-        let b = a
-            .iter()
-            .find(|x| x.starts_at.as_second() == slot && x.office_id == backoffice::demo::OFFICE)
-            .expect("demo appointment");
+        let b = self.running().appointment_at(minutes);
         format!("BT1:{}:{}", b.booking_number, b.code)
     }
 
-    /// Device states the terminals of the demo office reported in their heartbeats.
+    /// Device states the terminals of the demo office reported in their heartbeats, as the
+    /// staff console lists them, and whether one asks for help.
     pub fn device_health(&self) -> Vec<(String, String)> {
-        let db = self.db();
-        self.runtime
-            .block_on(db.terminals(Some(backoffice::demo::OFFICE)))
-            .unwrap()
-            .into_iter()
-            .flat_map(|t| t.health)
-            .map(|d| (d.device, d.state))
-            .collect()
+        let terminals = self.staff_get("/api/v1/staff/console/terminals");
+        let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+        let mut seen = Vec::new();
+        for t in terminals.as_array().into_iter().flatten() {
+            for d in t["devices"].as_array().into_iter().flatten() {
+                seen.push((text(&d["device"]), text(&d["state"])));
+            }
+            if !t["help"].is_null() {
+                seen.push(("help".to_owned(), "requested".to_owned()));
+            }
+        }
+        seen
     }
 
     pub fn other_office_booking(&self) -> String {

@@ -1,6 +1,7 @@
-//! The help button reaches the front desk: the heartbeat reports a help request (device `help`,
-//! state `requested`) and the printer's health, and the request is cleared when the visitor
-//! leaves.
+//! The help button reaches the front desk: the heartbeat carries the help request (its own
+//! field) and the printer's health, the staff console shows both, and the request is cleared
+//! when the visitor leaves; a supervisor's lock from the console takes the terminal out of
+//! service.
 
 use std::time::{Duration, Instant};
 
@@ -52,14 +53,16 @@ fn a_supervisors_lock_takes_the_terminal_out_of_service_and_back() {
     use kiosk::flow::Screen;
     let bo = RealBackOffice::start();
     let k = Kiosk::with_config(bo.client(), None, Duration::from_millis(300));
-    let db = bo.db();
-    let lock = backoffice::store::console_desk::TerminalLock {
-        terminal_id: backoffice::demo::TERMINAL.into(),
-        message: "Wartung bis 10 Uhr".into(),
-        locked_at: 0,
-        locked_by: "leitung".into(),
-    };
-    bo.runtime.block_on(db.lock_terminal(&lock)).unwrap();
+    let supervisor = bo.staff("leitung");
+    let terminal = format!(
+        "/api/v1/staff/console/terminals/{}",
+        backoffice::demo::TERMINAL
+    );
+    let (status, _) = bo.runtime.block_on(supervisor.post(
+        &format!("{terminal}/lock"),
+        serde_json::json!({ "message": "Wartung bis 10 Uhr" }),
+    ));
+    assert!(status.is_success(), "locked through the console: {status}");
     settle_until(
         &k,
         "the lock",
@@ -69,8 +72,12 @@ fn a_supervisors_lock_takes_the_terminal_out_of_service_and_back() {
         k.shows("Wartung bis 10 Uhr"),
         "the supervisor's message is on screen"
     );
-    bo.runtime
-        .block_on(db.unlock_terminal(backoffice::demo::TERMINAL))
-        .unwrap();
+    let (status, _) = bo
+        .runtime
+        .block_on(supervisor.post(&format!("{terminal}/unlock"), serde_json::json!({})));
+    assert!(
+        status.is_success(),
+        "unlocked through the console: {status}"
+    );
     settle_until(&k, "the unlock", |s| matches!(s, Screen::Start));
 }

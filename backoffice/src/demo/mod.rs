@@ -1,6 +1,10 @@
 //! Demo data: the Bürgeramt of the Landeshauptstadt Saarbrücken with its service groups,
 //! counters, staff accounts, a terminal and appointments spread around the current time.
 
+mod running;
+
+pub use running::{DemoBackOffice, DemoError, start, start_with};
+
 use jiff::civil::{Time, Weekday};
 use jiff::{Timestamp, ToSpan};
 

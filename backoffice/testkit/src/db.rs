@@ -1,6 +1,5 @@
 //! Fresh databases for tests and benchmarks: SQLite in a directory, or a new database on the
 //! PostgreSQL server named by `BT_TEST_POSTGRES_URL` (`scripts/start-postgres` provides one).
-//! Included with `#[path]` by the test targets and the load benchmark.
 
 use std::path::Path;
 
@@ -8,7 +7,7 @@ use backoffice::store::Db;
 
 /// A fresh SQLite database in `dir`.
 pub async fn sqlite(dir: &Path) -> Db {
-    let url = format!("sqlite://{}?mode=rwc", dir.join("t.db").display());
+    let url = format!("sqlite://{}?mode=rwc", dir.join("backoffice.db").display());
     Db::open(&url).await.expect("open a SQLite database")
 }
 

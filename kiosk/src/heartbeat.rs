@@ -1,0 +1,150 @@
+//! What the terminal tells the back office every few seconds, built from the devices' states
+//! and the visitor's help request; and the guard that keeps one heartbeat on the wire at a
+//! time (one can take longer than the interval when the back office is slow).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use devices::health::DeviceState;
+
+use crate::backend::{DeviceCondition, DeviceKind, DeviceReport, Heartbeat, HelpRequest};
+
+/// A device state as the contract names it.
+pub fn condition(state: DeviceState) -> DeviceCondition {
+    match state {
+        DeviceState::Ready => DeviceCondition::Ok,
+        DeviceState::PaperLow => DeviceCondition::PaperLow,
+        DeviceState::PaperOut => DeviceCondition::PaperOut,
+        DeviceState::CoverOpen => DeviceCondition::CoverOpen,
+        DeviceState::Error => DeviceCondition::Error,
+        DeviceState::Offline => DeviceCondition::Offline,
+        DeviceState::Absent => DeviceCondition::Absent,
+        DeviceState::UsbUnavailable => DeviceCondition::UsbUnavailable,
+    }
+}
+
+fn report(device: DeviceKind, state: DeviceState) -> DeviceReport {
+    DeviceReport {
+        device,
+        state: condition(state),
+        detail: state.hint().map(str::to_owned),
+    }
+}
+
+/// What the terminal knows when a heartbeat is due.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Observed {
+    /// The ticket printer's state.
+    pub printer: DeviceState,
+    /// The code scanner's state, if the terminal has one and its thread has reported.
+    pub scanner: Option<DeviceState>,
+    /// When the visitor asked for help, while the request is open.
+    pub help: Option<jiff::Timestamp>,
+}
+
+/// The heartbeat for what was observed.
+pub fn build(app_version: &str, config_version: &str, seen: &Observed) -> Heartbeat {
+    let mut devices = vec![report(DeviceKind::TicketPrinter, seen.printer)];
+    if let Some(scanner) = seen.scanner {
+        devices.push(report(DeviceKind::Scanner, scanner));
+    }
+    Heartbeat {
+        app_version: app_version.to_owned(),
+        config_version: config_version.to_owned(),
+        devices,
+        help: seen.help.map(|requested_at| HelpRequest { requested_at }),
+    }
+}
+
+/// Lets one heartbeat run at a time; a second one asked for meanwhile is folded into a
+/// rerun of the first, so a help request is never lost and never sent twice at once.
+#[derive(Debug, Default)]
+pub struct OneAtATime {
+    running: AtomicBool,
+    again: AtomicBool,
+}
+
+/// Held while a heartbeat runs.
+#[derive(Debug)]
+pub struct Running(Arc<OneAtATime>);
+
+impl OneAtATime {
+    /// Starts a heartbeat unless one is running; then the running one goes again when done.
+    pub fn start(self: &Arc<Self>) -> Option<Running> {
+        if self.running.swap(true, Ordering::AcqRel) {
+            self.again.store(true, Ordering::Release);
+            None
+        } else {
+            Some(Running(Arc::clone(self)))
+        }
+    }
+}
+
+impl Running {
+    /// Whether someone asked for another heartbeat while this one ran (and clears it).
+    pub fn again(&self) -> bool {
+        self.0.again.swap(false, Ordering::AcqRel)
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.running.store(false, Ordering::Release);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reports_each_device_and_the_help_request_apart() {
+        let at: jiff::Timestamp = "2026-12-01T09:00:00Z".parse().expect("time");
+        let beat = build(
+            "1.0",
+            "cfg-7",
+            &Observed {
+                printer: DeviceState::PaperOut,
+                scanner: Some(DeviceState::Ready),
+                help: Some(at),
+            },
+        );
+        assert_eq!(beat.config_version, "cfg-7");
+        assert_eq!(beat.devices.len(), 2);
+        assert_eq!(beat.devices[0].device, DeviceKind::TicketPrinter);
+        assert_eq!(beat.devices[0].state, DeviceCondition::PaperOut);
+        assert!(
+            beat.devices[0].detail.is_some(),
+            "staff are told what to do"
+        );
+        assert_eq!(beat.devices[1].detail, None);
+        assert_eq!(beat.help, Some(HelpRequest { requested_at: at }));
+    }
+
+    #[test]
+    fn no_scanner_no_help_no_reports_of_them() {
+        let beat = build(
+            "1.0",
+            "cfg",
+            &Observed {
+                printer: DeviceState::Ready,
+                scanner: None,
+                help: None,
+            },
+        );
+        assert_eq!(beat.devices.len(), 1);
+        let json = serde_json::to_value(&beat).expect("json");
+        assert!(json.get("help").is_none());
+    }
+
+    #[test]
+    fn a_second_heartbeat_waits_for_the_first_and_reruns_it() {
+        let guard = Arc::new(OneAtATime::default());
+        let first = guard.start().expect("first runs");
+        assert!(guard.start().is_none(), "second does not run alongside");
+        assert!(first.again(), "the first goes again");
+        assert!(!first.again(), "once");
+        drop(first);
+        assert!(guard.start().is_some(), "free again");
+    }
+}
