@@ -71,7 +71,7 @@ fn free_port() -> u16 {
 fn start_pcscd() -> (OwnPcscd, u16) {
     assert!(
         Path::new(PCSCD).exists(),
-        "pcscd is missing: install pcscd and vsmartcard-vpcd (scripts/packages.txt)"
+        "pcscd is missing: install pcscd and vsmartcard-vpcd (scripts/packages-test.txt)"
     );
     // SAFETY: geteuid has no preconditions and cannot fail.
     let root = unsafe { libc::geteuid() } == 0;

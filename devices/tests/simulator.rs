@@ -30,7 +30,7 @@ fn decode_qr(png: &[u8], name: &str) -> String {
         .args(["--raw", "-q"])
         .arg(&path)
         .output()
-        .expect("zbarimg runs (Debian package zbar-tools, see scripts/packages.txt)");
+        .expect("zbarimg runs (Debian package zbar-tools, see scripts/packages-test.txt)");
     assert!(
         out.status.success(),
         "zbarimg found no code in {}",
