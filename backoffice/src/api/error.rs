@@ -79,14 +79,22 @@ impl ApiError {
     }
 }
 
+/// A storage failure by its kind: the database out of reach is 503 (terminals go offline and
+/// retry); a bug or corrupt data is 500 with an error in the log (never "offline").
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
-        tracing::error!(error = %error, source = ?std::error::Error::source(&error), "storage failure");
-        Self::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            ErrorCode::StorageUnavailable,
-            "The back office cannot reach its database; try again shortly.",
-        )
+        let source = std::error::Error::source(&error).map(ToString::to_string);
+        if error.is_unavailable() {
+            tracing::warn!(error = %error, source, "database unavailable");
+            Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorCode::StorageUnavailable,
+                "The back office cannot reach its database; try again shortly.",
+            )
+        } else {
+            tracing::error!(error = %error, source, "storage failure: a bug or corrupt data");
+            Self::internal()
+        }
     }
 }
 
@@ -98,21 +106,69 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// Request id for a request: the one the client sent (if sane) or a new one.
-#[derive(Debug, Clone)]
-pub struct RequestId(pub String);
+/// The `x-request-id` header every request and answer carries.
+pub const REQUEST_ID: &str = "x-request-id";
 
-/// Middleware: gives every request an id, echoes it in `x-request-id`, and renders
-/// [`ApiError`]s (including axum's own rejections turned into them) as [`ErrorBody`].
-pub async fn request_id_and_errors(mut req: Request, next: Next) -> Response {
+/// Whether a client's request id may be kept (short, letters, digits and dashes): others are
+/// replaced, so nothing odd reaches the logs.
+fn usable_request_id(value: &HeaderValue) -> bool {
+    value
+        .to_str()
+        .is_ok_and(|v| v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+}
+
+/// Middleware (outermost): drops a request id that is not [`usable_request_id`], so
+/// tower-http's `SetRequestId` gives the request a new one.
+pub async fn drop_unusable_request_id(mut req: Request, next: Next) -> Response {
+    if req
+        .headers()
+        .get(REQUEST_ID)
+        .is_some_and(|v| !usable_request_id(v))
+    {
+        req.headers_mut().remove(REQUEST_ID);
+    }
+    next.run(req).await
+}
+
+/// New request ids: UUID v4.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NewRequestId;
+
+impl tower_http::request_id::MakeRequestId for NewRequestId {
+    fn make_request_id<B>(
+        &mut self,
+        _: &axum::http::Request<B>,
+    ) -> Option<tower_http::request_id::RequestId> {
+        HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
+            .ok()
+            .map(tower_http::request_id::RequestId::new)
+    }
+}
+
+/// The span of one request: its id, method and route, so one log search finds everything the
+/// request did. No query strings (tokens could be in them).
+pub fn request_span<B>(req: &axum::http::Request<B>) -> tracing::Span {
     let id = req
         .headers()
-        .get("x-request-id")
+        .get(REQUEST_ID)
         .and_then(|v| v.to_str().ok())
-        .filter(|v| v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
-        .map(str::to_owned)
-        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    req.extensions_mut().insert(RequestId(id.clone()));
+        .unwrap_or_default();
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("unmatched", |p| p.as_str());
+    tracing::info_span!("request", request_id = %id, method = %req.method(), route = %route)
+}
+
+/// Middleware (inside the request span): renders [`ApiError`]s (including axum's own
+/// rejections turned into them) as [`ErrorBody`] with the request's id.
+pub async fn render_errors(req: Request, next: Next) -> Response {
+    let id = req
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
     let mut response = next.run(req).await;
     let error = response.extensions_mut().remove::<ApiError>().or_else(|| {
         // Errors from outside our handlers (unknown route, wrong method, body too large).
@@ -137,7 +193,7 @@ pub async fn request_id_and_errors(mut req: Request, next: Next) -> Response {
                 message: e.message,
                 field: e.field,
                 details: e.details,
-                request_id: id.clone(),
+                request_id: id,
             },
         };
         let mut rendered = (e.status, Json(body)).into_response();
@@ -148,8 +204,35 @@ pub async fn request_id_and_errors(mut req: Request, next: Next) -> Response {
         }
         response = rendered;
     }
-    if let Ok(value) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert("x-request-id", value);
-    }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unreachable_database_is_503_a_bug_or_corrupt_data_500() {
+        let unavailable = [
+            StoreError::Db(sqlx::Error::PoolTimedOut),
+            StoreError::Db(sqlx::Error::PoolClosed),
+            StoreError::CommitFailed("disk I/O error".into()),
+        ];
+        for e in unavailable {
+            let api = ApiError::from(e);
+            assert_eq!(api.status, StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(api.code, ErrorCode::StorageUnavailable);
+        }
+        let bugs = [
+            StoreError::Corrupt("ticket without office".into()),
+            StoreError::Db(sqlx::Error::RowNotFound),
+            StoreError::Db(sqlx::Error::ColumnNotFound("x".into())),
+            StoreError::Json(serde_json::from_str::<u8>("x").unwrap_err()),
+        ];
+        for e in bugs {
+            let api = ApiError::from(e);
+            assert_eq!(api.status, StatusCode::INTERNAL_SERVER_ERROR);
+            assert_eq!(api.code, ErrorCode::Internal);
+        }
+    }
 }

@@ -12,6 +12,7 @@ use super::state::AppState;
 use super::views::{self, TicketView};
 use crate::domain::Origin;
 use crate::domain::availability::{ServiceState, walk_in_availability};
+use crate::domain::checkin::{self, Admission, WrongCode};
 use crate::queue;
 use crate::store::appointments::code_hash;
 use crate::store::cache::OfficeCatalog;
@@ -28,8 +29,6 @@ use terminal_api::{
     BookingCode, BookingNumber, CheckInRequest, ErrorCode, OfflineOutcome, OfflineResult,
     OfflineTicket, TicketOutcome, TicketResponse, VisitorTicket,
 };
-
-const MINUTE_MS: i64 = 60_000;
 
 pub async fn office_of(state: &AppState, office_id: &str) -> Result<Office, ApiError> {
     state.db.office(office_id).await?.ok_or_else(|| {
@@ -165,16 +164,18 @@ pub async fn check_in(
         .map_err(|e| ApiError::bad_request(ErrorCode::InvalidCode, e.to_string()).field("code"))?;
     let (number, code) = (number.as_str(), code.as_str());
     let now = state.clock.now_ms();
-    let window = 10 * MINUTE_MS;
+    let limits = checkin::Limits {
+        max_unknown_bookings: state.settings.max_unknown_bookings,
+        max_wrong_codes: state.settings.max_wrong_codes,
+        lock_minutes: state.settings.lock_minutes,
+    };
+    let window = checkin::UNKNOWN_BOOKING_WINDOW_MS;
     let throttle_key = format!("terminal:{}", terminal.id);
-    if state
+    let recent_unknown = state
         .unknown_bookings
         .count(&throttle_key, now, window)
-        .await
-        >= state.settings.max_unknown_bookings
-    {
-        return Err(throttled(now + window));
-    }
+        .await;
+    checkin::terminal_may_ask(recent_unknown, &limits, now).map_err(throttled)?;
     let Some(appointment) = state.db.appointment(number).await? else {
         state.unknown_bookings.hit(&throttle_key, now, window).await;
         return Err(ApiError::not_found(
@@ -187,71 +188,79 @@ pub async fn check_in(
         return Err(throttled(appointment.locked_until));
     }
     if appointment.code_hash != code_hash(number, code) {
-        let lock_until = now + state.settings.lock_minutes * MINUTE_MS;
         let failures = state
             .db
-            .record_wrong_code(appointment.id, state.settings.max_wrong_codes, lock_until)
+            .record_wrong_code(
+                appointment.id,
+                limits.max_wrong_codes,
+                checkin::lock_until(&limits, now),
+            )
             .await?;
-        if failures >= state.settings.max_wrong_codes {
-            return Err(throttled(lock_until));
-        }
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ErrorCode::WrongCode,
-            "The code does not match this booking number.",
-        )
-        .field("code")
-        .details(details(WrongCodeDetails {
-            attempts_left: u32::try_from(state.settings.max_wrong_codes - failures).unwrap_or(0),
-        })));
+        return Err(match checkin::after_wrong_code(failures, &limits, now) {
+            WrongCode::Locked { until } => throttled(until),
+            WrongCode::AttemptsLeft(attempts_left) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::WrongCode,
+                "The code does not match this booking number.",
+            )
+            .field("code")
+            .details(details(WrongCodeDetails { attempts_left })),
+        });
     }
     if appointment.failed_attempts > 0 {
         state.db.reset_wrong_codes(appointment.id).await?;
     }
     let office = office_of(state, &appointment.office_id).await?;
-    if let Some(ticket_id) = appointment.ticket_id {
-        let ticket = state
-            .db
-            .ticket(ticket_id)
-            .await?
-            .ok_or_else(ApiError::internal)?;
-        let view = visitor_ticket(state, &office, &ticket, None).await?;
-        return reply(StatusCode::OK, TicketOutcome::AlreadyCheckedIn, view);
-    }
-    if appointment.office_id != terminal.office_id {
-        return Err(ApiError::conflict(
-            ErrorCode::WrongOffice,
-            "This appointment is at another office.",
-        )
-        .details(details(WrongOfficeDetails {
-            office: OfficeRef {
-                id: office.id,
-                name: office.name,
-                address: office.address,
-            },
-            appointment_at: views::timestamp(appointment.starts_at),
-        })));
-    }
-    let opens = appointment.starts_at - office.rules.checkin_early_minutes * MINUTE_MS;
-    if now < opens {
-        return Err(ApiError::conflict(
-            ErrorCode::TooEarly,
-            "Check-in for this appointment is not open yet.",
-        )
-        .details(details(TooEarlyDetails {
-            check_in_from: views::timestamp(opens),
-            appointment_at: views::timestamp(appointment.starts_at),
-        })));
-    }
-    if now > appointment.starts_at + office.rules.checkin_late_minutes * MINUTE_MS {
-        return Err(ApiError::conflict(
-            ErrorCode::TooLate,
-            "The appointment time has passed; a walk-in number can be taken instead.",
-        )
-        .details(details(TooLateDetails {
-            appointment_at: views::timestamp(appointment.starts_at),
-            walk_in_service_id: appointment.service_id,
-        })));
+    let booked = checkin::Booked {
+        office_id: &appointment.office_id,
+        starts_at: appointment.starts_at,
+        ticket_id: appointment.ticket_id,
+    };
+    match checkin::admit(&booked, &terminal.office_id, &office.rules, now) {
+        Admission::AlreadyCheckedIn { ticket_id } => {
+            let ticket = state
+                .db
+                .ticket(ticket_id)
+                .await?
+                .ok_or_else(ApiError::internal)?;
+            let view = visitor_ticket(state, &office, &ticket, None).await?;
+            return reply(StatusCode::OK, TicketOutcome::AlreadyCheckedIn, view);
+        }
+        Admission::WrongOffice => {
+            return Err(ApiError::conflict(
+                ErrorCode::WrongOffice,
+                "This appointment is at another office.",
+            )
+            .details(details(WrongOfficeDetails {
+                office: OfficeRef {
+                    id: office.id,
+                    name: office.name,
+                    address: office.address,
+                },
+                appointment_at: views::timestamp(appointment.starts_at),
+            })));
+        }
+        Admission::TooEarly { opens_at } => {
+            return Err(ApiError::conflict(
+                ErrorCode::TooEarly,
+                "Check-in for this appointment is not open yet.",
+            )
+            .details(details(TooEarlyDetails {
+                check_in_from: views::timestamp(opens_at),
+                appointment_at: views::timestamp(appointment.starts_at),
+            })));
+        }
+        Admission::TooLate => {
+            return Err(ApiError::conflict(
+                ErrorCode::TooLate,
+                "The appointment time has passed; a walk-in number can be taken instead.",
+            )
+            .details(details(TooLateDetails {
+                appointment_at: views::timestamp(appointment.starts_at),
+                walk_in_service_id: appointment.service_id,
+            })));
+        }
+        Admission::Issue => {}
     }
     let day = queue::office_day(&office, state.clock.now());
     let placement = placement(state, &office.id, now);

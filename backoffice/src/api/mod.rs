@@ -23,7 +23,11 @@ pub mod views;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::HeaderName;
 use axum::routing::{get, post};
+use tower_http::LatencyUnit;
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use utoipa::OpenApi;
 
 pub use state::{AppState, Settings};
@@ -115,6 +119,30 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::web::router())
         .route("/healthz", get(public::healthz))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(axum::middleware::from_fn(error::request_id_and_errors))
+        .layer(
+            // Outermost first: a usable request id (the client's or a new one), echoed in
+            // the answer; a span with it around everything the request does; error bodies
+            // that name it.
+            tower::ServiceBuilder::new()
+                .layer(axum::middleware::from_fn(error::drop_unusable_request_id))
+                .layer(SetRequestIdLayer::new(
+                    HeaderName::from_static(error::REQUEST_ID),
+                    error::NewRequestId,
+                ))
+                .layer(PropagateRequestIdLayer::new(HeaderName::from_static(
+                    error::REQUEST_ID,
+                )))
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(error::request_span)
+                        .on_request(())
+                        .on_response(
+                            DefaultOnResponse::new()
+                                .level(tracing::Level::DEBUG)
+                                .latency_unit(LatencyUnit::Micros),
+                        ),
+                )
+                .layer(axum::middleware::from_fn(error::render_errors)),
+        )
         .with_state(state)
 }

@@ -2,6 +2,7 @@
 //! Pure types and rules; no I/O.
 
 pub mod availability;
+pub mod checkin;
 pub mod office;
 pub mod text;
 pub mod ticket;

@@ -51,6 +51,41 @@ pub enum StoreError {
     Json(#[from] serde_json::Error),
 }
 
+impl StoreError {
+    /// Whether the database could not be reached or could not take the write right now (a
+    /// retry may succeed), as opposed to a bug or corrupt data (a retry will not help).
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::CommitFailed(_) => true,
+            StoreError::Db(e) => match e {
+                sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::WorkerCrashed
+                | sqlx::Error::Protocol(_) => true,
+                sqlx::Error::Database(db) => db.code().is_some_and(|code| transient(&code)),
+                _ => false,
+            },
+            StoreError::UnsupportedUrl | StoreError::Corrupt(_) | StoreError::Json(_) => false,
+        }
+    }
+}
+
+/// Database error codes that pass: SQLite busy, locked, I/O, full, cannot open; PostgreSQL
+/// connection exceptions (08…), too many connections, serialization and deadlock failures,
+/// insufficient resources (53…), operator intervention (57…).
+fn transient(code: &str) -> bool {
+    matches!(code, "5" | "6" | "10" | "13" | "14" | "40001" | "40P01")
+        || code.starts_with("08")
+        || code.starts_with("53")
+        || code.starts_with("57")
+        // Extended SQLite codes of busy, locked and I/O (`5 | n << 8`, …).
+        || code
+            .parse::<u32>()
+            .is_ok_and(|n| n > 255 && matches!(n & 0xff, 5 | 6 | 10 | 13 | 14))
+}
+
 /// The database handle shared by all requests.
 #[derive(Clone)]
 pub struct Db {

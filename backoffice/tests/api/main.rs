@@ -6,6 +6,7 @@ mod harness;
 mod numbers;
 mod offline;
 mod robustness;
+mod shutdown;
 mod staff;
 mod tls;
 mod walkin;

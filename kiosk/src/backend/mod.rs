@@ -54,12 +54,15 @@ pub enum ClientError {
 }
 
 impl ClientError {
-    /// Whether the back office could not be reached at all (so offline mode applies).
+    /// Whether the back office could not be reached or cannot serve right now (no connection,
+    /// 502, 503, 504), so offline mode applies. A 500 is a bug on its side, not an outage:
+    /// no offline ticket for it.
     pub fn is_offline(&self) -> bool {
-        matches!(
-            self,
-            ClientError::Unreachable(_) | ClientError::CircuitOpen | ClientError::Server { .. }
-        )
+        match self {
+            ClientError::Unreachable(_) | ClientError::CircuitOpen => true,
+            ClientError::Server { status } => (502..=504).contains(status),
+            _ => false,
+        }
     }
 
     /// What the visitor is told.
@@ -101,4 +104,22 @@ pub trait BackOffice: Send + Sync {
         &'a self,
         tickets: &'a [OfflineTicket],
     ) -> BoxFuture<'a, Result<Vec<(String, OfflineOutcome)>, ClientError>>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ClientError;
+
+    #[test]
+    fn outages_are_offline_bugs_are_not() {
+        assert!(ClientError::CircuitOpen.is_offline());
+        assert!(ClientError::Server { status: 503 }.is_offline());
+        assert!(ClientError::Server { status: 502 }.is_offline());
+        assert!(!ClientError::Server { status: 500 }.is_offline());
+        let refused = ClientError::Rejected {
+            status: 403,
+            code: terminal_api::ErrorCode::UnknownTerminal,
+        };
+        assert!(!refused.is_offline());
+    }
 }

@@ -107,11 +107,14 @@ mod tests {
     use crate::flow::{CheckInOutcome, ServiceTree, WalkInOutcome};
     use crate::offline::{Block, OfflineTicket};
 
+    /// One scripted answer to an upload: outcomes, or the back office down.
+    type Answer = Result<Vec<(String, OfflineOutcome)>, ()>;
+
     /// A back office that reserves blocks from 1 on and answers uploads from a script.
     #[derive(Default)]
     struct Fake {
         blocks: Mutex<u32>,
-        answers: Mutex<Vec<Result<Vec<(String, OfflineOutcome)>, ()>>>,
+        answers: Mutex<Vec<Answer>>,
         uploads: Mutex<Vec<Vec<String>>>,
     }
 
