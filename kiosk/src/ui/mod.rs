@@ -32,6 +32,9 @@ pub struct App {
     flow: RefCell<Flow>,
     controller: Controller,
     skew: Cell<Duration>,
+    /// The wall clock shown in the header and used for "from 8:00 tomorrow": real time, or
+    /// a fixed moment (tests, so screenshots change only when the screen does).
+    wall_clock: Cell<Option<jiff::Timestamp>>,
     office_name: String,
     demo: Vec<DemoBooking>,
     applied_lang: Cell<Option<Lang>>,
@@ -52,6 +55,7 @@ impl App {
             flow: RefCell::new(flow),
             controller,
             skew: Cell::new(Duration::ZERO),
+            wall_clock: Cell::new(None),
             office_name,
             demo,
             applied_lang: Cell::new(None),
@@ -75,6 +79,17 @@ impl App {
     /// The flow's clock: the real one, moved on by [`advance`](Self::advance) in tests.
     pub fn now(&self) -> Instant {
         Instant::now() + self.skew.get()
+    }
+
+    /// The wall-clock time the screens show.
+    pub fn wall_now(&self) -> jiff::Timestamp {
+        self.wall_clock.get().unwrap_or_else(jiff::Timestamp::now)
+    }
+
+    /// Shows `at` as the time from now on (tests and screenshots).
+    pub fn fix_wall_clock(&self, at: jiff::Timestamp) {
+        self.wall_clock.set(Some(at));
+        self.render();
     }
 
     /// Moves the flow's clock on (tests drive the inactivity timeout with it).

@@ -39,17 +39,20 @@ fn state_of(a: &Availability) -> (ServiceState, Option<jiff::civil::DateTime>) {
     }
 }
 
-fn next_text(next: Option<jiff::civil::DateTime>, lang: Lang) -> SharedString {
-    let now = jiff::Timestamp::now()
-        .to_zoned(format::office_tz())
-        .datetime();
+fn next_text(next: Option<jiff::civil::DateTime>, now: jiff::Timestamp, lang: Lang) -> SharedString {
+    let now = now.to_zoned(format::office_tz()).datetime();
     next.map(|n| format::local_when(n, now, lang))
         .unwrap_or_default()
         .into()
 }
 
 /// The service rows in one or two columns, whole groups per column, balancing the count.
-fn service_columns(tree: Option<&ServiceTree>, lang: Lang, two: bool) -> [Vec<ServiceRow>; 2] {
+fn service_columns(
+    tree: Option<&ServiceTree>,
+    now: jiff::Timestamp,
+    lang: Lang,
+    two: bool,
+) -> [Vec<ServiceRow>; 2] {
     let mut columns: [Vec<ServiceRow>; 2] = [vec![], vec![]];
     let Some(tree) = tree else { return columns };
     let total: usize = tree.groups.iter().map(|g| g.services.len()).sum();
@@ -71,7 +74,7 @@ fn service_columns(tree: Option<&ServiceTree>, lang: Lang, two: bool) -> [Vec<Se
                 first_in_group: i == 0,
                 prefix: g.prefix.as_str().into(),
                 state,
-                next: next_text(next, lang),
+                next: next_text(next, now, lang),
             });
         }
     }
@@ -85,7 +88,7 @@ impl App {
         let prefs = flow.prefs();
         let lang = prefs.lang;
         let w = &self.window;
-        let now = jiff::Timestamp::now();
+        let now = self.wall_now();
 
         if self.applied_lang.get() != Some(lang) {
             let code = if lang == Lang::En { "" } else { lang.code() };
@@ -180,6 +183,7 @@ impl App {
         let [first, second] = if *screen == Screen::Services {
             service_columns(
                 flow.services().map(|t| t.as_ref()),
+                now,
                 lang,
                 size.width >= size.height,
             )
@@ -209,7 +213,7 @@ impl App {
             let (state, next) = state_of(availability);
             let refused = w.global::<RefusedAdapter>();
             refused.set_state(state);
-            refused.set_next(next_text(next, lang));
+            refused.set_next(next_text(next, now, lang));
         }
         let none = OutOfService::default();
         let why = match screen {

@@ -10,6 +10,9 @@ use kiosk::flow::{
 };
 use kiosk::offline::{Block, OfflineTicket};
 
+/// The moment every test's screens show (a Friday morning in the office).
+pub const NOW: &str = "2026-11-27T08:41:00Z";
+
 pub struct Fake {
     pub check_in: Mutex<Option<CheckInOutcome>>,
     pub walk_in: Mutex<Option<WalkInOutcome>>,
@@ -106,8 +109,10 @@ pub fn ticket(number: &str, origin: Origin) -> TicketInfo {
         ),
         people_ahead: 4,
         wait_minutes: (20, 35),
-        issued_at: jiff::Timestamp::now(),
-        appointment_at: (origin == Origin::Appointment).then(jiff::Timestamp::now),
+        issued_at: NOW.parse().expect("a time"),
+        appointment_at: (origin == Origin::Appointment).then(|| {
+            "2026-11-27T08:50:00Z".parse().expect("a time")
+        }),
         status_url: "https://termine.saarbruecken.example/t/7K2M9X".into(),
     }
 }

@@ -142,6 +142,8 @@ impl Kiosk {
         let flow = Flow::new(Lang::De, Timings::default(), Instant::now());
         controller.send(kiosk::flow::Command::LoadServices);
         let app = App::new(window, flow, controller, "Bürgeramt".into(), demo);
+        // One moment for every test: a screenshot changes only when the screen does.
+        app.fix_wall_clock(crate::fake::NOW.parse().expect("a time"));
         let kiosk = Self {
             app,
             printer,

@@ -140,7 +140,6 @@ fn offline_check_in_prints_a_ticket_and_is_linked_to_the_appointment_exactly_onc
     );
     k.type_keys(&appointment.booking_number);
     k.touch("Weiter: der Code");
-    k.shot("check-in-offline-de");
     k.type_keys(&appointment.code);
     k.touch("Anmelden");
     let number = match k.screen() {
@@ -156,7 +155,6 @@ fn offline_check_in_prints_a_ticket_and_is_linked_to_the_appointment_exactly_onc
         "Das Terminal arbeitet gerade offline. Ihre Nummer ist gültig; Ihr Termin wird am \
          Schalter bestätigt."
     ));
-    k.shot("ticket-offline-check-in-de");
     let paper = k.printer.printed();
     assert!(paper[0].lines.iter().any(|l| l.contains(&number)));
     assert!(

@@ -181,6 +181,30 @@ fn every_screen_in_arabic() {
     tour(Lang::Ar);
 }
 
+/// The offline check-in and its ticket, from the fake back office, so the pictures are the
+/// same on every run (`offline.rs` proves the behaviour against the real one).
+#[test]
+fn offline_check_in_screens() {
+    let fake = Arc::new(Fake::new());
+    let k = Kiosk::start(fake.clone());
+    k.app.dispatch(Event::Connectivity(false));
+    k.app.dispatch(Event::StartCheckIn);
+    k.type_keys("100512");
+    k.app.dispatch(Event::SelectField(kiosk::flow::Field::Code));
+    assert!(
+        k.shows("Das Terminal arbeitet gerade offline. Ihr Termin wird am Schalter bestätigt.")
+    );
+    k.shot("check-in-offline-de");
+    fake.answer_check_in(CheckInOutcome::CheckedIn(ticket(
+        "Z001",
+        Origin::OfflineCheckIn,
+    )));
+    k.type_keys("K7M2P");
+    k.touch("Anmelden");
+    k.settle();
+    k.shot("ticket-offline-check-in-de");
+}
+
 #[test]
 fn start_screen_variants() {
     let k = Kiosk::start(Arc::new(Fake::new()));
