@@ -13,6 +13,12 @@ use kiosk::offline::{Block, OfflineTicket};
 /// The moment every test's screens show (a Friday morning in the office).
 pub const NOW: &str = "2026-11-27T08:41:00Z";
 
+/// `minutes` after [`NOW`].
+pub fn at(minutes: i64) -> jiff::Timestamp {
+    let now: jiff::Timestamp = NOW.parse().expect("a time");
+    now + jiff::SignedDuration::from_mins(minutes)
+}
+
 pub struct Fake {
     pub check_in: Mutex<Option<CheckInOutcome>>,
     pub walk_in: Mutex<Option<WalkInOutcome>>,

@@ -86,7 +86,7 @@ fn tour(lang: Lang) {
         &k,
         &fake,
         CheckInOutcome::Throttled {
-            retry_at: Some(jiff::Timestamp::now() + jiff::SignedDuration::from_mins(15)),
+            retry_at: Some(crate::fake::at(15)),
         },
         lang,
         "throttled",
@@ -105,7 +105,7 @@ fn tour(lang: Lang) {
         &k,
         &fake,
         CheckInOutcome::TooEarly {
-            check_in_from: Some(jiff::Timestamp::now() + jiff::SignedDuration::from_mins(50)),
+            check_in_from: Some(crate::fake::at(50)),
         },
         lang,
         "too-early",
