@@ -1,10 +1,8 @@
-//! City IT's path end to end: a deployment CA from `provisioning`, a terminal that makes its
+//! City IT's path end to end: the deployment CA (`provisioning`), a terminal that makes its
 //! own key and sends a certificate signing request, enrollment of its fingerprint, and the
 //! back office accepting it (and only it) over mutual TLS.
 
-use backoffice::api::Settings;
-use backoffice::server::{self, TlsFiles};
-use backoffice::store::Db;
+use backoffice_testkit::TestBackOffice;
 use provisioning::{DeploymentCa, fingerprint_pem};
 use reqwest::{Certificate, Client, Identity, StatusCode};
 use serde_json::{Value, json};
@@ -25,54 +23,27 @@ fn terminal_identity(ca: &DeploymentCa, terminal_id: &str) -> (String, Identity)
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_enrolled_terminal_draws_a_ticket_and_an_unenrolled_one_cannot() {
-    let dir = tempfile::tempdir().unwrap();
-    let ca = DeploymentCa::create("Landeshauptstadt Saarbrücken", 10).unwrap();
-    let server_cert = ca
-        .issue_server(&["localhost"], &["127.0.0.1".parse().unwrap()])
-        .unwrap();
-    let file = |name: &str, text: &str| {
-        let path = dir.path().join(name);
-        std::fs::write(&path, text).unwrap();
-        path
-    };
-    let tls = TlsFiles {
-        cert: file("server.pem", &server_cert.cert_pem),
-        key: file("server-key.pem", &server_cert.key_pem),
-        ca: file("ca.pem", ca.cert_pem()),
-    };
-    let db = Db::open(&format!(
-        "sqlite://{}?mode=rwc",
-        dir.path().join("b.db").display()
-    ))
-    .await
-    .unwrap();
-    backoffice::demo::seed(&db, "no-certificate-yet")
-        .await
-        .unwrap();
+    let office = TestBackOffice::sqlite().await;
+    let tls = office.dir().join("tls");
+    let read = |name: &str| std::fs::read_to_string(tls.join(name)).unwrap();
+    let ca = DeploymentCa::load(&read("ca.pem"), &read("ca-key.pem")).unwrap();
 
     let (cert, enrolled) = terminal_identity(&ca, "terminal-2");
-    db.insert_terminal(
-        "terminal-2",
-        backoffice::demo::OFFICE,
-        "Eingangshalle rechts",
-        &fingerprint_pem(&cert).unwrap(),
-    )
-    .await
-    .unwrap();
+    office
+        .server
+        .state
+        .db
+        .insert_terminal(
+            "terminal-2",
+            backoffice::demo::OFFICE,
+            "Eingangshalle rechts",
+            &fingerprint_pem(&cert).unwrap(),
+        )
+        .await
+        .unwrap();
     let (_, stranger) = terminal_identity(&ca, "terminal-3");
 
-    let running = server::start(
-        "127.0.0.1:0".parse().unwrap(),
-        db,
-        &tls,
-        Settings::default(),
-    )
-    .await
-    .unwrap();
-    let url = format!(
-        "https://localhost:{}/api/v1/terminal/walk-in",
-        running.addr.port()
-    );
+    let url = office.url("/api/v1/terminal/walk-in");
     let client = |identity: Identity| {
         Client::builder()
             .tls_certs_only([Certificate::from_pem(ca.cert_pem().as_bytes()).unwrap()])
@@ -101,5 +72,5 @@ async fn an_enrolled_terminal_draws_a_ticket_and_an_unenrolled_one_cannot() {
     let (status, body) = post(client(stranger)).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     assert_eq!(body["error"]["code"], "unknown_terminal");
-    running.stop().await;
+    office.stop().await;
 }

@@ -13,6 +13,7 @@ pub mod events;
 pub mod idempotent;
 pub mod issue;
 pub mod json;
+pub mod openapi;
 pub mod public;
 pub mod staff;
 pub mod staff_auth;
@@ -30,6 +31,8 @@ use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use utoipa::OpenApi;
 
+use self::openapi::SharedAnswers;
+
 pub use state::{AppState, Settings};
 
 /// Largest request body accepted (an offline upload of 500 tickets fits).
@@ -37,6 +40,7 @@ pub const BODY_LIMIT: usize = 256 * 1024;
 
 #[derive(OpenApi)]
 #[openapi(
+    modifiers(&SharedAnswers),
     info(
         title = "Bürgerterminal back office",
         description = "Queues, appointments, tickets and terminals."

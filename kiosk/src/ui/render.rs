@@ -39,7 +39,11 @@ fn state_of(a: &Availability) -> (ServiceState, Option<jiff::civil::DateTime>) {
     }
 }
 
-fn next_text(next: Option<jiff::civil::DateTime>, now: jiff::Timestamp, lang: Lang) -> SharedString {
+fn next_text(
+    next: Option<jiff::civil::DateTime>,
+    now: jiff::Timestamp,
+    lang: Lang,
+) -> SharedString {
     let now = now.to_zoned(format::office_tz()).datetime();
     next.map(|n| format::local_when(n, now, lang))
         .unwrap_or_default()

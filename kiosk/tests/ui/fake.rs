@@ -116,9 +116,8 @@ pub fn ticket(number: &str, origin: Origin) -> TicketInfo {
         people_ahead: 4,
         wait_minutes: (20, 35),
         issued_at: NOW.parse().expect("a time"),
-        appointment_at: (origin == Origin::Appointment).then(|| {
-            "2026-11-27T08:50:00Z".parse().expect("a time")
-        }),
+        appointment_at: (origin == Origin::Appointment)
+            .then(|| "2026-11-27T08:50:00Z".parse().expect("a time")),
         status_url: "https://termine.saarbruecken.example/t/7K2M9X".into(),
     }
 }
