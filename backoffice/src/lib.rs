@@ -3,6 +3,7 @@
 //! line and calls it.
 
 pub mod api;
+pub mod app;
 pub mod demo;
 pub mod domain;
 pub mod estimate;

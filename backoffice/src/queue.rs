@@ -3,13 +3,12 @@
 
 use jiff::Timestamp;
 
+use crate::domain::order::Queued;
+pub use crate::domain::order::call_order;
 use crate::estimate::{Estimators, Inputs};
 use crate::store::catalog::{Office, Service};
-use crate::store::tickets::{QueueKey, TicketRow};
+use crate::store::tickets::TicketRow;
 use crate::store::{Db, StoreError};
-
-/// Appointments count as due this long before their time (as in ZMS).
-pub const APPOINTMENT_DUE_EARLY_MS: i64 = 2 * 60 * 1000;
 
 /// A waiting ticket with its place in the queue.
 #[derive(Debug, Clone)]
@@ -35,42 +34,6 @@ pub struct Snapshot {
 /// The office-local date of `now`, as tickets are filed (`2026-11-26`).
 pub fn office_day(office: &Office, now: Timestamp) -> String {
     now.to_zoned(office.timezone.clone()).date().to_string()
-}
-
-/// Anything that has a place in the queue.
-pub trait Queued {
-    fn key(&self) -> QueueKey;
-}
-
-impl Queued for TicketRow {
-    fn key(&self) -> QueueKey {
-        QueueKey {
-            id: self.id,
-            status: self.status,
-            appointment_at: self.appointment_at,
-            queued_at: self.queued_at,
-        }
-    }
-}
-
-impl Queued for QueueKey {
-    fn key(&self) -> QueueKey {
-        *self
-    }
-}
-
-/// Call order: due appointments by appointment time first, then everyone else by the time
-/// they joined the queue.
-pub fn call_order<'a, T: Queued>(tickets: impl Iterator<Item = &'a T>, now_ms: i64) -> Vec<&'a T> {
-    let mut waiting: Vec<(QueueKey, &T)> = tickets
-        .map(|t| (t.key(), t))
-        .filter(|(k, _)| k.status.is_waiting())
-        .collect();
-    waiting.sort_by_key(|(k, _)| match k.appointment_at {
-        Some(at) if at - APPOINTMENT_DUE_EARLY_MS <= now_ms => (0, at, k.id),
-        _ => (1, k.queued_at, k.id),
-    });
-    waiting.into_iter().map(|(_, t)| t).collect()
 }
 
 /// How old an office's estimate may be when handed out while a new one is computed.

@@ -8,7 +8,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::api::{self, AppState, Settings};
+use crate::api::{AppState, Settings};
 use crate::store::{Db, StoreError};
 use crate::tls::{self, TlsError};
 
@@ -159,7 +159,7 @@ pub async fn start(
     for ticket in recent.iter().rev() {
         state.estimators.record_finished(ticket);
     }
-    let app = api::router(state.clone());
+    let app = crate::app::router(state.clone());
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(tls::serve(listener, config, app, async {
         let _ = stopped.await;

@@ -1,9 +1,7 @@
 //! Runs a terminal POST at most once per `Idempotency-Key`: a retry gets the first answer,
 //! the same key with a different body is refused (422), a duplicate still running gets 409.
 
-use std::collections::HashSet;
 use std::future::Future;
-use std::sync::Mutex;
 
 use axum::Json;
 use axum::http::{HeaderMap, StatusCode};
@@ -41,41 +39,6 @@ pub fn key(headers: &HeaderMap) -> Result<String, ApiError> {
 
 /// A key still pending after this long belongs to a request that died with the process.
 const ABANDONED_AFTER_MS: i64 = 30_000;
-
-/// The (terminal, key) pairs whose requests are running in this process.
-#[derive(Default)]
-pub struct InFlight(Mutex<HashSet<(String, String)>>);
-
-/// Marks a request as running until dropped.
-struct Running<'a> {
-    set: &'a InFlight,
-    entry: Option<(String, String)>,
-}
-
-impl InFlight {
-    fn enter(&self, terminal_id: &str, key: &str) -> Option<Running<'_>> {
-        let entry = (terminal_id.to_owned(), key.to_owned());
-        let fresh = self
-            .0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(entry.clone());
-        // Built only for the first: dropping it removes the entry.
-        fresh.then(|| Running {
-            set: self,
-            entry: Some(entry),
-        })
-    }
-}
-
-impl Drop for Running<'_> {
-    fn drop(&mut self) {
-        if let Some(entry) = self.entry.take() {
-            let mut set = self.set.0.lock().unwrap_or_else(|p| p.into_inner());
-            set.remove(&entry);
-        }
-    }
-}
 
 /// Names where a request's answer is kept: handed to a write that stores the answer itself.
 #[derive(Debug, Clone)]

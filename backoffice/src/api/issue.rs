@@ -15,12 +15,10 @@ use crate::domain::availability::{ServiceState, walk_in_availability};
 use crate::domain::checkin::{self, Admission, WrongCode};
 use crate::queue;
 use crate::store::appointments::code_hash;
-use crate::store::cache::OfficeCatalog;
-use crate::store::catalog::Office;
+use crate::store::catalog::{Office, OfficeCatalog};
+use crate::store::issuing::{IssueError, Issued, NewTicket, Numbering, Placement, TicketAnswer};
 use crate::store::terminals::Terminal;
-use crate::store::tickets::{
-    IssueError, Issued, NewTicket, Numbering, Placement, TicketAnswer, TicketRow,
-};
+use crate::store::tickets::TicketRow;
 use terminal_api::error::{
     OfficeRef, ThrottledDetails, TooEarlyDetails, TooLateDetails, WalkInClosedDetails,
     WrongCodeDetails, WrongOfficeDetails,

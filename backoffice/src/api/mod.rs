@@ -11,6 +11,7 @@ pub mod console_terminals;
 pub mod error;
 pub mod events;
 pub mod idempotent;
+pub mod in_flight;
 pub mod issue;
 pub mod json;
 pub mod openapi;
@@ -23,12 +24,7 @@ pub mod terminal_auth;
 pub mod views;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::http::HeaderName;
 use axum::routing::{get, post};
-use tower_http::LatencyUnit;
-use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use utoipa::OpenApi;
 
 use self::openapi::SharedAnswers;
@@ -93,8 +89,9 @@ pub const BODY_LIMIT: usize = 256 * 1024;
 )]
 pub struct ApiDoc;
 
-/// The whole application.
-pub fn router(state: AppState) -> Router {
+/// The API's routes (under `/api/v1`) and the health check; `app::router` adds the pages and
+/// the layers every request passes.
+pub fn routes() -> Router<AppState> {
     let api = Router::new()
         .route("/terminal/services", get(terminal::services))
         .route("/terminal/check-in", post(terminal::check_in))
@@ -120,33 +117,5 @@ pub fn router(state: AppState) -> Router {
         .merge(console::routes());
     Router::new()
         .nest("/api/v1", api)
-        .merge(crate::web::router())
         .route("/healthz", get(public::healthz))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(
-            // Outermost first: a usable request id (the client's or a new one), echoed in
-            // the answer; a span with it around everything the request does; error bodies
-            // that name it.
-            tower::ServiceBuilder::new()
-                .layer(axum::middleware::from_fn(error::drop_unusable_request_id))
-                .layer(SetRequestIdLayer::new(
-                    HeaderName::from_static(error::REQUEST_ID),
-                    error::NewRequestId,
-                ))
-                .layer(PropagateRequestIdLayer::new(HeaderName::from_static(
-                    error::REQUEST_ID,
-                )))
-                .layer(
-                    TraceLayer::new_for_http()
-                        .make_span_with(error::request_span)
-                        .on_request(())
-                        .on_response(
-                            DefaultOnResponse::new()
-                                .level(tracing::Level::DEBUG)
-                                .latency_unit(LatencyUnit::Micros),
-                        ),
-                )
-                .layer(axum::middleware::from_fn(error::render_errors)),
-        )
-        .with_state(state)
 }

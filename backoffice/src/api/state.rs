@@ -108,7 +108,7 @@ pub struct Inner {
     pub unknown_bookings: Throttle,
     pub failed_logins: Throttle,
     pub estimators: Estimators,
-    pub in_flight: super::idempotent::InFlight,
+    pub in_flight: super::in_flight::InFlight,
 }
 
 impl AppState {

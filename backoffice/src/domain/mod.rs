@@ -4,6 +4,7 @@
 pub mod availability;
 pub mod checkin;
 pub mod office;
+pub mod order;
 pub mod text;
 pub mod ticket;
 

@@ -10,32 +10,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use super::catalog::{Counter, Office, Service, ServiceGroup};
-
 /// How long a copy is used before it is read again.
 pub const MAX_AGE: Duration = Duration::from_secs(2);
-
-/// One office's configuration as read together.
-#[derive(Debug, Clone)]
-pub struct OfficeCatalog {
-    pub office: Office,
-    /// In display order.
-    pub groups: Vec<ServiceGroup>,
-    /// In display order (by group, then service).
-    pub services: Vec<Service>,
-    /// In display order.
-    pub counters: Vec<Counter>,
-}
-
-impl OfficeCatalog {
-    pub fn service(&self, id: &str) -> Option<&Service> {
-        self.services.iter().find(|s| s.id == id)
-    }
-
-    pub fn group(&self, id: &str) -> Option<&ServiceGroup> {
-        self.groups.iter().find(|g| g.id == id)
-    }
-}
 
 /// Short-lived copies of rarely changing rows (office configuration, terminals), keyed by
 /// id, dropped by every local write to them.

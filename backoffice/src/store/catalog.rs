@@ -6,10 +6,31 @@ use serde::{Serialize, de::DeserializeOwned};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::cache::OfficeCatalog;
 use super::{Db, StoreError};
 use crate::domain::text::Texts;
 use crate::domain::{OfficeRules, ServiceRules};
+
+/// One office's configuration as read together.
+#[derive(Debug, Clone)]
+pub struct OfficeCatalog {
+    pub office: Office,
+    /// In display order.
+    pub groups: Vec<ServiceGroup>,
+    /// In display order (by group, then service).
+    pub services: Vec<Service>,
+    /// In display order.
+    pub counters: Vec<Counter>,
+}
+
+impl OfficeCatalog {
+    pub fn service(&self, id: &str) -> Option<&Service> {
+        self.services.iter().find(|s| s.id == id)
+    }
+
+    pub fn group(&self, id: &str) -> Option<&ServiceGroup> {
+        self.groups.iter().find(|g| g.id == id)
+    }
+}
 
 /// An office with its rules.
 #[derive(Debug, Clone)]

@@ -9,13 +9,14 @@
 use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
-use sqlx::{Any, AnyConnection};
+use sqlx::AnyConnection;
 
-use super::tickets::{QueueKey, TicketRow, ticket_from};
+use super::order::{ahead_params, ahead_query, ahead_sql};
+use super::tickets::{TicketRow, ticket_from};
 use super::{Backend, Db, StoreError};
+use crate::domain::order::QueueKey;
 use crate::domain::ticket::display_number;
 use crate::domain::{Origin, TicketStatus};
-use crate::queue::APPOINTMENT_DUE_EARLY_MS;
 
 /// Where a new ticket's number comes from.
 #[derive(Debug, Clone, Copy)]
@@ -372,7 +373,7 @@ async fn next_number(
     let query = sqlx::query_as::<_, (i64, i64)>;
     let (n, ahead) = match ahead_of {
         Some(key) => {
-            let (due_until, group, at) = order_of(key, t.now);
+            let (due_until, group, at) = ahead_params(&key, t.now);
             query(&format!("{upsert}, {}", ahead_sql(6)))
                 .bind(&t.office_id)
                 .bind(&t.day)
@@ -400,49 +401,4 @@ async fn next_number(
     let n = u32::try_from(n)
         .map_err(|_| IssueError::Store(StoreError::Corrupt("negative number".into())))?;
     Ok((n, ahead))
-}
-
-/// Where `key` sorts in the call order at `now_ms`: (due-until bound, group, time), see
-/// [`crate::queue::call_order`].
-fn order_of(key: QueueKey, now_ms: i64) -> (i64, i64, i64) {
-    let due_until = now_ms + APPOINTMENT_DUE_EARLY_MS;
-    match key.appointment_at {
-        Some(at) if at <= due_until => (due_until, 0, at),
-        _ => (due_until, 1, key.queued_at),
-    }
-}
-
-/// A subquery counting the waiting tickets of office `$1` and day `$2` called before a ticket
-/// (due appointments by their time first, then everyone else by the time they joined, ties by
-/// id); its own parameters start at `$first`: due-until bound, group, time, id.
-fn ahead_sql(first: usize) -> String {
-    let (due, group, at, id) = (first, first + 1, first + 2, first + 3);
-    format!(
-        "(SELECT COUNT(*) FROM (SELECT id, \
-           CASE WHEN appointment_at <= ${due} THEN 0 ELSE 1 END AS g, \
-           CASE WHEN appointment_at <= ${due} THEN appointment_at ELSE queued_at END AS s \
-           FROM tickets WHERE office_id = $1 AND day = $2 AND live = 1 \
-           AND status IN ('waiting', 'forwarded')) q \
-         WHERE g < ${group} OR (g = ${group} AND (s < ${at} OR (s = ${at} AND id < ${id}))))"
-    )
-}
-
-/// Counts the waiting tickets called before `key` (see [`ahead_sql`]).
-pub(super) fn ahead_query<'q>(
-    office_id: &'q str,
-    day: &'q str,
-    key: QueueKey,
-    now_ms: i64,
-) -> sqlx::query::QueryAs<'q, Any, (i64,), sqlx::any::AnyArguments<'q>> {
-    let (due_until, group, at) = order_of(key, now_ms);
-    // Built once per query text; sqlx caches the prepared statement by its text.
-    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let sql = SQL.get_or_init(|| format!("SELECT {}", ahead_sql(3)));
-    sqlx::query_as(sql)
-        .bind(office_id)
-        .bind(day)
-        .bind(due_until)
-        .bind(group)
-        .bind(at)
-        .bind(key.id)
 }

@@ -12,6 +12,7 @@ pub mod console_desk;
 pub mod console_stats;
 pub mod idempotency;
 pub mod issuing;
+mod order;
 pub mod staff;
 pub mod terminals;
 pub mod tickets;
@@ -26,7 +27,8 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 use batch::Batcher;
-use cache::{OfficeCatalog, TtlCache};
+use cache::TtlCache;
+use catalog::OfficeCatalog;
 use terminals::Terminal;
 
 /// Which database is behind the store.

@@ -4,10 +4,8 @@
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Row, Transaction};
 
-pub use super::issuing::{
-    IssueError, Issued, NewTicket, Numbering, Placement, RenderAnswer, TicketAnswer,
-};
 use super::{Db, StoreError};
+use crate::domain::order::{QueueKey, Queued};
 use crate::domain::{Action, Origin, TicketStatus};
 
 /// A stored ticket.
@@ -62,13 +60,15 @@ pub(super) fn ticket_from(row: &AnyRow) -> Result<TicketRow, StoreError> {
     })
 }
 
-/// The fields that decide a ticket's place in the queue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct QueueKey {
-    pub id: i64,
-    pub status: TicketStatus,
-    pub appointment_at: Option<i64>,
-    pub queued_at: i64,
+impl Queued for TicketRow {
+    fn key(&self) -> QueueKey {
+        QueueKey {
+            id: self.id,
+            status: self.status,
+            appointment_at: self.appointment_at,
+            queued_at: self.queued_at,
+        }
+    }
 }
 
 impl Db {
@@ -247,7 +247,7 @@ impl Db {
     }
 
     /// How many waiting tickets of the ticket's day are called before it (see
-    /// [`crate::queue::call_order`]), counted in the database.
+    /// [`crate::domain::order`]), counted in the database.
     pub async fn waiting_ahead(
         &self,
         office_id: &str,
@@ -255,7 +255,7 @@ impl Db {
         key: QueueKey,
         now_ms: i64,
     ) -> Result<u32, StoreError> {
-        let (n,) = super::issuing::ahead_query(office_id, day, key, now_ms)
+        let (n,) = super::order::ahead_query(office_id, day, key, now_ms)
             .fetch_one(self.read())
             .await?;
         Ok(n as u32)

@@ -15,7 +15,7 @@ use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 
-use crate::api::AppState;
+use crate::api::state::AppState;
 
 /// Routes of the pages and their assets (outside `/api/v1`).
 pub fn router() -> Router<AppState> {

@@ -5,6 +5,7 @@ mod checkin;
 mod harness;
 mod numbers;
 mod offline;
+mod order;
 mod robustness;
 mod shutdown;
 mod staff;

@@ -7,7 +7,8 @@ use backoffice::domain::text::Texts;
 use backoffice::domain::{Action, Origin, TicketStatus};
 use backoffice::store::Db;
 use backoffice::store::catalog::{Service, ServiceGroup};
-use backoffice::store::tickets::{IssueError, NewTicket, Numbering, TicketRow};
+use backoffice::store::issuing::{IssueError, NewTicket, Numbering};
+use backoffice::store::tickets::TicketRow;
 use proptest::prelude::*;
 
 const RANGE: (u32, u32) = (1, 5);
