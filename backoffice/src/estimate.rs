@@ -10,6 +10,7 @@ use queue_estimate::{
 };
 
 use crate::domain::TicketStatus;
+use crate::domain::wait::WaitCurve;
 use crate::store::appointments::Appointment;
 use crate::store::catalog::Service;
 use crate::store::tickets::TicketRow;
@@ -34,12 +35,8 @@ struct OfficeModel {
 struct Cached {
     at_ms: i64,
     by_ticket: HashMap<i64, (u32, u32, u32)>,
-    /// Wait range by people ahead (index), from the estimated tickets.
-    by_position: Vec<(u32, u32)>,
-    /// The estimate of the last ticket in the call order.
-    tail: (u32, u32, u32),
-    /// Minutes one more visitor adds behind the tail (average work ÷ counters).
-    step_minutes: f64,
+    /// Wait ranges by people ahead, and beyond the last ticket in the call order.
+    curve: WaitCurve,
 }
 
 /// The estimators of all offices.
@@ -118,9 +115,11 @@ impl Estimators {
             m.cache = Some(Cached {
                 at_ms: inputs.now_ms,
                 by_ticket: estimates.clone(),
-                by_position: by_position.iter().map(|e| (e.1, e.2)).collect(),
-                tail,
-                step_minutes,
+                curve: WaitCurve::new(
+                    by_position.iter().map(|e| (e.1, e.2)).collect(),
+                    tail,
+                    step_minutes,
+                ),
             });
             m.refreshing_since = None;
         });
@@ -152,12 +151,11 @@ impl Estimators {
                 .filter(|c| now_ms - c.at_ms < max_age_ms)
                 .map(|c| {
                     let mut out = HashMap::with_capacity(waiting_in_order.len());
-                    let mut behind = 0.0;
+                    let mut behind = 0;
                     for id in waiting_in_order {
                         let e = c.by_ticket.get(id).copied().unwrap_or_else(|| {
-                            behind += 1.0;
-                            let add = (behind * c.step_minutes).round() as u32;
-                            (c.tail.0 + behind as u32, c.tail.1 + add, c.tail.2 + add)
+                            behind += 1;
+                            c.curve.behind_tail(behind)
                         });
                         out.insert(*id, e);
                     }
@@ -183,12 +181,18 @@ impl Estimators {
             if let Some(&(_, low, high)) = ticket_id.and_then(|id| c.by_ticket.get(&id)) {
                 return Some((low, high));
             }
-            if let Some(&range) = c.by_position.get(ahead as usize) {
-                return Some(range);
-            }
-            let beyond = f64::from(ahead.saturating_sub(c.tail.0));
-            let add = (beyond * c.step_minutes).round() as u32;
-            Some((c.tail.1 + add, c.tail.2 + add))
+            Some(c.curve.range(ahead))
+        })
+    }
+
+    /// The office's wait ranges by people ahead from its last estimate, if it is younger
+    /// than `max_age_ms`.
+    pub fn curve(&self, office_id: &str, now_ms: i64, max_age_ms: i64) -> Option<WaitCurve> {
+        self.with_office(office_id, |m| {
+            m.cache
+                .as_ref()
+                .filter(|c| now_ms - c.at_ms < max_age_ms)
+                .map(|c| c.curve.clone())
         })
     }
 

@@ -13,10 +13,11 @@ use super::views::{self, TicketView};
 use crate::domain::Origin;
 use crate::domain::availability::{ServiceState, walk_in_availability};
 use crate::domain::checkin::{self, Admission, WrongCode};
+use crate::domain::wait::WaitCurve;
 use crate::queue;
 use crate::store::appointments::code_hash;
 use crate::store::catalog::{Office, OfficeCatalog};
-use crate::store::issuing::{IssueError, Issued, NewTicket, Numbering, Placement, TicketAnswer};
+use crate::store::issuing::{IssueError, Issued, NewTicket, Numbering, TicketAnswer, new_token};
 use crate::store::terminals::Terminal;
 use crate::store::tickets::TicketRow;
 use terminal_api::error::{
@@ -126,13 +127,10 @@ pub async fn visitor_ticket(
 }
 
 /// Wait ranges from the office's recent estimate, for a ticket about to be issued.
-fn placement(state: &AppState, office_id: &str, now_ms: i64) -> Arc<Placement> {
-    let (state, office_id) = (state.clone(), office_id.to_owned());
-    Arc::new(move |ahead| {
-        state
-            .estimators
-            .placed(&office_id, now_ms, None, ahead, queue::STALE_ESTIMATE_MS)
-    })
+fn placement(state: &AppState, office_id: &str, now_ms: i64) -> Option<WaitCurve> {
+    state
+        .estimators
+        .curve(office_id, now_ms, queue::STALE_ESTIMATE_MS)
 }
 
 fn announce(state: &AppState, ticket: &TicketRow) {
@@ -263,14 +261,9 @@ pub async fn check_in(
     let day = queue::office_day(&office, state.clock.now());
     let placement = placement(state, &office.id, now);
     let catalog = catalog_of(state, &office.id).await?;
-    let new = NewTicket {
-        answer: Some(ticket_answer(
-            state,
-            &catalog,
-            answer,
-            TicketOutcome::CheckedIn,
-            StatusCode::CREATED,
-        )),
+    let mut new = NewTicket {
+        answer: None,
+        public_token: new_token(),
         office_id: office.id.clone(),
         day: day.clone(),
         service_id: appointment.service_id.clone(),
@@ -286,8 +279,15 @@ pub async fn check_in(
         quota: None,
         now,
         queued_at: now,
-        placement: Some(placement),
+        placement,
     };
+    new.answer = Some(ticket_answer(
+        state,
+        &catalog,
+        answer,
+        (TicketOutcome::CheckedIn, StatusCode::CREATED),
+        &new,
+    ));
     let issued = match state.db.issue_ticket(new).await {
         Ok(issued) => issued,
         Err(IssueError::AlreadyCheckedIn) => {
@@ -333,46 +333,41 @@ fn reply(
     })
 }
 
-/// What the terminal is told about a ticket, stored with the ticket in one write.
+/// What the terminal is told about the ticket `new` will issue, rendered now and stored with
+/// the ticket in one write (which fills in number, people ahead and wait).
 fn ticket_answer(
     state: &AppState,
-    catalog: &Arc<OfficeCatalog>,
+    catalog: &OfficeCatalog,
     answer: &AnswerKey,
-    outcome: TicketOutcome,
-    status: StatusCode,
+    (outcome, status): (TicketOutcome, StatusCode),
+    new: &NewTicket,
 ) -> TicketAnswer {
-    let (catalog, url) = (catalog.clone(), state.settings.public_url.clone());
+    let ticket = views::pending_ticket(
+        &catalog.office,
+        catalog.service(&new.service_id),
+        new.origin,
+        new.appointment.map(|(_, at)| at),
+        new.now,
+        &new.public_token,
+        &state.settings.public_url,
+    );
     TicketAnswer {
         terminal_id: answer.terminal_id.clone(),
         key: answer.key.clone(),
         request_hash: answer.request_hash.clone(),
-        render: Arc::new(move |ticket, place| {
-            let view = views::visitor_ticket(
-                ticket,
-                &catalog.office,
-                catalog.service(&ticket.service_id),
-                place,
-                None,
-                &url,
-            );
-            let response = TicketResponse {
-                outcome,
-                ticket: view,
-            };
-            // Plain strings and numbers: serialising cannot fail.
-            let value = serde_json::to_value(response).unwrap_or_default();
-            (status.as_u16(), value)
-        }),
+        status: status.as_u16(),
+        reply: TicketResponse { outcome, ticket },
     }
 }
 
 /// The reply stored with a newly issued ticket, if there is one.
 fn stored_reply(state: &AppState, catalog: &Arc<OfficeCatalog>, issued: &Issued) -> Option<Reply> {
-    let (status, value) = issued.answer.clone()?;
+    let (status, reply) = issued.answer.clone()?;
     refresh_estimates_if_due(state, catalog);
     Some(Reply {
         status: StatusCode::from_u16(status).unwrap_or(StatusCode::CREATED),
-        value,
+        // Plain strings and numbers: serialising cannot fail.
+        value: serde_json::to_value(reply).unwrap_or_default(),
         stored: true,
     })
 }
@@ -451,14 +446,9 @@ pub async fn walk_in(
         return Err(refusal);
     }
     let placement = placement(state, &office.id, now.as_millisecond());
-    let new = NewTicket {
-        answer: Some(ticket_answer(
-            state,
-            &catalog,
-            answer,
-            TicketOutcome::WalkIn,
-            StatusCode::CREATED,
-        )),
+    let mut new = NewTicket {
+        answer: None,
+        public_token: new_token(),
         office_id: office.id.clone(),
         day: day.clone(),
         service_id: service.id.clone(),
@@ -474,8 +464,15 @@ pub async fn walk_in(
         quota: service.rules.walk_in.daily_quota,
         now: now.as_millisecond(),
         queued_at: now.as_millisecond(),
-        placement: Some(placement),
+        placement,
     };
+    new.answer = Some(ticket_answer(
+        state,
+        &catalog,
+        answer,
+        (TicketOutcome::WalkIn, StatusCode::CREATED),
+        &new,
+    ));
     let issued = match state.db.issue_ticket(new).await {
         Ok(issued) => issued,
         Err(IssueError::QuotaExhausted) => {
@@ -567,6 +564,7 @@ pub async fn offline_ticket(
         queued_at: issued_at.as_millisecond(),
         placement: None,
         answer: None,
+        public_token: new_token(),
     };
     match state.db.issue_ticket(new).await {
         Ok(issued) if issued.replayed => Ok(OfflineResult {

@@ -49,11 +49,42 @@ pub fn visitor_ticket(
         issued_at: timestamp(ticket.issued_at),
         appointment_at: ticket.appointment_at.map(timestamp),
         counter,
-        status_url: format!(
-            "{}/t/{}",
-            public_url.trim_end_matches('/'),
-            ticket.public_token
-        ),
+        status_url: status_url(public_url, &ticket.public_token),
+    }
+}
+
+/// The phone page of the ticket with `token`.
+fn status_url(public_url: &str, token: &str) -> String {
+    format!("{}/t/{token}", public_url.trim_end_matches('/'))
+}
+
+/// A ticket about to be issued, as the visitor will see it; the write that issues it fills
+/// in the display number, people ahead and wait.
+pub fn pending_ticket(
+    office: &Office,
+    service: Option<&Service>,
+    origin: Origin,
+    appointment_at: Option<i64>,
+    issued_at: i64,
+    token: &str,
+    public_url: &str,
+) -> VisitorTicket {
+    VisitorTicket {
+        display_number: String::new(),
+        status: wire::TicketStatus::Waiting,
+        origin: self::origin(origin),
+        office_name: office.name.clone(),
+        service_id: service.map(|s| s.id.clone()).unwrap_or_default(),
+        service_name: service.map(|s| s.names.0.clone()).unwrap_or_default(),
+        waiting_area: service
+            .map(|s| s.waiting_area.0.clone())
+            .unwrap_or_default(),
+        people_ahead: 0,
+        wait_minutes: [0, 0],
+        issued_at: timestamp(issued_at),
+        appointment_at: appointment_at.map(timestamp),
+        counter: None,
+        status_url: status_url(public_url, token),
     }
 }
 

@@ -7,6 +7,7 @@ pub mod office;
 pub mod order;
 pub mod text;
 pub mod ticket;
+pub mod wait;
 
 pub use office::{OfficeRules, OpeningHours, ServiceRules, TimeRange, WalkInRules};
 pub use ticket::{Action, IllegalTransition, Origin, TicketStatus};

@@ -5,8 +5,10 @@
 //! The write runs on SQLite's single writer connection inside a group commit, where every
 //! round trip to SQLite holds up the whole batch; so people ahead are counted in the statement
 //! that takes the number, and the ticket and its history entry are one statement batch.
-
-use std::sync::Arc;
+//!
+//! Nothing outside the store runs inside the write: the wait ranges come in as data (a
+//! [`WaitCurve`]), and the terminal's reply comes in rendered by the API, to be completed
+//! with what only the write knows (number, people ahead, wait) and stored with the ticket.
 
 use futures_util::future::BoxFuture;
 use sqlx::AnyConnection;
@@ -16,7 +18,9 @@ use super::tickets::{TicketRow, ticket_from};
 use super::{Backend, Db, StoreError};
 use crate::domain::order::QueueKey;
 use crate::domain::ticket::display_number;
+use crate::domain::wait::WaitCurve;
 use crate::domain::{Origin, TicketStatus};
+use terminal_api::TicketResponse;
 
 /// Where a new ticket's number comes from.
 #[derive(Debug, Clone, Copy)]
@@ -44,29 +48,33 @@ pub struct NewTicket {
     pub now: i64,
     /// When the visitor joined the queue (earlier than `now` for offline uploads).
     pub queued_at: i64,
-    /// The wait range (minutes) for a visitor with this many people ahead, if one is known;
-    /// the ticket keeps it as the first estimate it was given.
-    pub placement: Option<Arc<Placement>>,
+    /// The ticket's link for the visitor's phone (see [`new_token`]).
+    pub public_token: String,
+    /// The office's wait ranges by people ahead, if a recent estimate is known; the ticket
+    /// keeps its range as the first estimate it was given.
+    pub placement: Option<WaitCurve>,
     /// The terminal's answer to keep under its idempotency key, written with the ticket.
     pub answer: Option<TicketAnswer>,
 }
 
-/// The reply to a terminal's request, rendered for the ticket about to be issued and stored
-/// under the request's idempotency key in the same write (so no second write is needed).
+/// The reply to a terminal's request, rendered by the API before the write, stored under the
+/// request's idempotency key in the same write once the number and place are filled in (so
+/// no second write is needed).
 #[derive(Clone)]
 pub struct TicketAnswer {
     pub terminal_id: String,
     pub key: String,
     pub request_hash: String,
-    pub render: Arc<RenderAnswer>,
+    /// HTTP status of the reply.
+    pub status: u16,
+    /// The reply, without display number, people ahead and wait yet.
+    pub reply: TicketResponse,
 }
 
-/// Status code and JSON body of the reply for a ticket and its place (people ahead, wait).
-pub type RenderAnswer =
-    dyn Fn(&TicketRow, Option<(u32, u32, u32)>) -> (u16, serde_json::Value) + Send + Sync;
-
-/// Wait range in minutes for a given number of people ahead.
-pub type Placement = dyn Fn(u32) -> Option<(u32, u32)> + Send + Sync;
+/// A fresh token for a ticket's phone page: 32 hex characters.
+pub fn new_token() -> String {
+    hex::encode(rand::random::<[u8; 16]>())
+}
 
 /// Why no ticket was issued.
 #[derive(Debug, thiserror::Error)]
@@ -95,7 +103,7 @@ pub struct Issued {
     /// People ahead and wait range at issue, when [`NewTicket::placement`] gave one.
     pub place: Option<(u32, u32, u32)>,
     /// The reply stored with the ticket, when [`NewTicket::answer`] asked for one.
-    pub answer: Option<(u16, serde_json::Value)>,
+    pub answer: Option<(u16, TicketResponse)>,
 }
 
 impl Db {
@@ -178,9 +186,10 @@ async fn issue_in(
             }
             Numbering::Fixed { number, .. } => (number, None),
         };
-        if let (Some(ahead), Some(placement)) = (ahead, &t.placement) {
-            let ahead = ahead as u32;
-            place = placement(ahead).map(|(low, high)| (ahead, low, high));
+        if let (Some(ahead), Some(curve)) = (ahead, &t.placement) {
+            let ahead = u32::try_from(ahead).unwrap_or(0);
+            let (low, high) = curve.range(ahead);
+            place = Some((ahead, low, high));
         }
         if attempt == 0
             && let Some(quota) = t.quota
@@ -251,37 +260,18 @@ async fn insert_ticket(
     prefix: char,
     number: u32,
     place: Option<(u32, u32, u32)>,
-) -> Result<Option<(TicketRow, Option<(u16, serde_json::Value)>)>, IssueError> {
-    let token = hex::encode(rand::random::<[u8; 16]>());
+) -> Result<Option<(TicketRow, Option<(u16, TicketResponse)>)>, IssueError> {
+    let token = &t.public_token;
     let display = display_number(prefix, number);
-    // The ticket as it will be stored, for the reply (which never shows its id); only with a
-    // known place, else the caller works it out and stores the reply itself.
-    let answer = t.answer.as_ref().filter(|_| place.is_some()).map(|a| {
-        let provisional = TicketRow {
-            id: 0,
-            office_id: t.office_id.clone(),
-            day: t.day.clone(),
-            display_number: display.clone(),
-            service_id: t.service_id.clone(),
-            origin: t.origin,
-            status: TicketStatus::Waiting,
-            appointment_id: t.appointment.map(|a| a.0),
-            appointment_at: t.appointment.map(|a| a.1),
-            terminal_id: t.terminal_id.clone(),
-            counter_id: None,
-            call_count: 0,
-            queued_at: t.queued_at,
-            issued_at: t.now,
-            called_at: None,
-            started_at: None,
-            finished_at: None,
-            public_token: token.clone(),
-            estimate_low: place.map(|p| i64::from(p.1)),
-            estimate_high: place.map(|p| i64::from(p.2)),
-        };
-        let (status, value) = (a.render)(&provisional, place);
-        let stored = serde_json::json!({ "ok": value }).to_string();
-        (a, status, value, stored)
+    // The reply completed with the number and place; only with a known place, else the
+    // caller works the place out and stores the reply itself.
+    let answer = t.answer.as_ref().zip(place).map(|(a, (ahead, low, high))| {
+        let mut reply = a.reply.clone();
+        reply.ticket.display_number = display.clone();
+        reply.ticket.people_ahead = ahead;
+        reply.ticket.wait_minutes = [low, high];
+        let stored = serde_json::json!({ "ok": &reply }).to_string();
+        (a, a.status, reply, stored)
     });
     let sql = match (backend, &answer) {
         (Backend::Sqlite, Some(_)) => {
@@ -304,7 +294,7 @@ async fn insert_ticket(
         .bind(&t.request_key)
         .bind(t.queued_at)
         .bind(t.now)
-        .bind(&token)
+        .bind(token)
         .bind(place.map(|p| i64::from(p.1)))
         .bind(place.map(|p| i64::from(p.2)));
     if let (Backend::Sqlite, Some((a, status, _, stored))) = (backend, &answer) {
@@ -325,7 +315,7 @@ async fn insert_ticket(
         let event = INSERT_ISSUE_EVENT.replace("$13", "$1").replace("$14", "$2");
         sqlx::query(&event)
             .bind(t.now)
-            .bind(&token)
+            .bind(token)
             .execute(&mut *conn)
             .await?;
         if let Some((a, status, _, stored)) = &answer {
@@ -344,14 +334,14 @@ async fn insert_ticket(
                 .bind(i64::from(*status))
                 .bind(stored)
                 .bind(t.now)
-                .bind(&token)
+                .bind(token)
                 .execute(&mut *conn)
                 .await?;
         }
     }
     Ok(Some((
         ticket,
-        answer.map(|(_, status, value, _)| (status, value)),
+        answer.map(|(_, status, reply, _)| (status, reply)),
     )))
 }
 

@@ -64,6 +64,7 @@ async fn issue(db: &Db, day: &str) -> Result<TicketRow, IssueError> {
         queued_at: 0,
         placement: None,
         answer: None,
+        public_token: backoffice::store::issuing::new_token(),
     };
     db.issue_ticket(t).await.map(|i| i.ticket)
 }

@@ -49,6 +49,7 @@ pub async fn people_ahead_in_sql_match_the_call_order(h: &Harness) {
             queued_at: now - queued * minute,
             placement: None,
             answer: None,
+            public_token: backoffice::store::issuing::new_token(),
         })
         .await
         .unwrap();
