@@ -11,6 +11,7 @@ use devices::printer::{Connector, FailReason, PrintError, PrinterLink, PrinterPr
 use devices::sim::SimPrinter;
 use devices::ticket::{Ticket, TicketLabels, WaitRange};
 use devices::usb::UsbTransport;
+use visitor_texts::paper;
 
 use crate::flow::{Lang, Origin, PrintFault, TicketInfo};
 use crate::format;
@@ -151,64 +152,31 @@ fn paper_lang(lang: Lang) -> Lang {
     }
 }
 
-fn labels(lang: Lang) -> TicketLabels {
-    let l = |a: &str, b: &str, c: &str, d: &str, e: &str, minutes: &str| TicketLabels {
-        your_number: a.into(),
-        waiting_area: b.into(),
-        people_ahead: c.into(),
-        wait: d.into(),
-        qr_hint: e.into(),
-        minutes: minutes.into(),
-    };
+/// A label followed by a colon, as the language writes it.
+fn with_colon(lang: Lang, text: &str) -> String {
     match lang {
-        Lang::En => l(
-            "Your number",
-            "Please wait in:",
-            "People ahead:",
-            "Estimated wait:",
-            "Scan the QR code: your position live",
-            "min",
-        ),
-        Lang::Fr => l(
-            "Votre numéro",
-            "Veuillez attendre :",
-            "Personnes avant vous :",
-            "Attente estimée :",
-            "Scannez le QR code : votre position en direct",
-            "min",
-        ),
-        Lang::Tr => l(
-            "Numaranız",
-            "Lütfen bekleyin:",
-            "Önünüzdeki kişi:",
-            "Tahmini bekleme:",
-            "QR kodu tarayın: canlı sıranız",
-            "dk",
-        ),
-        Lang::Uk => l(
-            "Ваш номер",
-            "Будь ласка, зачекайте в:",
-            "Людей перед вами:",
-            "Орієнтовне очікування:",
-            "Відскануйте QR-код: ваше місце в черзі",
-            "хв",
-        ),
-        _ => TicketLabels::german(),
+        Lang::Fr => format!("{text} :"),
+        _ => format!("{text}:"),
+    }
+}
+
+/// The ticket's labels in `lang`, from the catalogs the screens use.
+fn labels(lang: Lang) -> TicketLabels {
+    let tr = |english| visitor_texts::translate(lang.code(), english);
+    TicketLabels {
+        your_number: tr(paper::YOUR_NUMBER).into(),
+        waiting_area: with_colon(lang, tr(paper::WAIT_IN)),
+        people_ahead: with_colon(lang, tr(paper::PEOPLE_AHEAD)),
+        wait: with_colon(lang, tr(paper::ESTIMATED_WAIT)),
+        qr_hint: tr(paper::QR_HINT).into(),
+        minutes: tr(paper::MINUTES).into(),
     }
 }
 
 /// What an offline check-in's ticket says instead of the service, and its note.
 fn unconfirmed_appointment(lang: Lang) -> (&'static str, &'static str) {
-    match lang {
-        Lang::En => (
-            "Appointment",
-            "Your appointment will be confirmed at the counter.",
-        ),
-        Lang::Fr => ("Rendez-vous", "Votre rendez-vous sera confirmé au guichet."),
-        Lang::Tr => ("Randevu", "Randevunuz gişede onaylanacak."),
-        Lang::Uk => ("Прийом", "Ваш запис підтвердять біля віконця."),
-        _ => ("Termin", "Ihr Termin wird am Schalter bestätigt."),
-    }
+    let tr = |english| visitor_texts::translate(lang.code(), english);
+    (tr(paper::APPOINTMENT), tr(paper::CONFIRMED_AT_COUNTER))
 }
 
 /// The paper ticket for `info` in the visitor's language (as far as the code page allows).
@@ -281,9 +249,12 @@ mod tests {
             paper_ticket(&ticket, Lang::Uk).labels.your_number,
             "Ваш номер"
         );
+        let german = paper_ticket(&ticket, Lang::Ar).labels;
+        assert_eq!(german, paper_ticket(&ticket, Lang::De).labels);
+        assert_eq!(german.people_ahead, "Personen vor Ihnen:");
         assert_eq!(
-            paper_ticket(&ticket, Lang::Ar).labels,
-            TicketLabels::german()
+            paper_ticket(&ticket, Lang::Fr).labels.waiting_area,
+            "Veuillez attendre dans :"
         );
         let lines = printed_lines(&paper_ticket(&ticket, Lang::Uk));
         assert!(

@@ -35,6 +35,16 @@ const FILES: &[(&str, &str, &str)] = &[
     ("phone.js", JS, include_str!("static/phone.js")),
 ];
 
+/// The visitor's texts of the phone page and the call display, from the catalogs the kiosk's
+/// screens and paper tickets use (`visitor-texts`): `window.BT_TEXTS = {phone, display}`.
+static VISITOR_TEXTS: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "\"use strict\";\nwindow.BT_TEXTS = {{\"phone\":{},\"display\":{}}};\n",
+        visitor_texts::json(visitor_texts::PHONE),
+        visitor_texts::json(visitor_texts::DISPLAY)
+    )
+});
+
 static CHIME: LazyLock<Vec<u8>> = LazyLock::new(super::sound::chime);
 static ALERT: LazyLock<Vec<u8>> = LazyLock::new(super::sound::alert);
 
@@ -59,6 +69,9 @@ pub fn asset(name: &str) -> Option<Response> {
         }
         "alert.wav" => {
             Some(([(CONTENT_TYPE, "audio/wav"), cache], ALERT.as_slice()).into_response())
+        }
+        "visitor-texts.js" => {
+            Some(([(CONTENT_TYPE, JS), cache], VISITOR_TEXTS.as_str()).into_response())
         }
         _ => FILES
             .iter()

@@ -10,6 +10,14 @@
   const chime = new Audio("/assets/chime.wav");
   let calls = [];
 
+  // German and English side by side, from the kiosk's catalogs (/assets/visitor-texts.js).
+  const TEXTS = window.BT_TEXTS.display;
+  const both = (key) => `${TEXTS.de[key]} · ${TEXTS.en[key]}`;
+  $("label-now").textContent = both("now");
+  $("label-previous").textContent = both("previous");
+  $("connection").textContent = both("lost");
+  $("sound-enable").textContent = both("sound");
+
   function tick() {
     $("clock").textContent = new Date().toLocaleTimeString("de-DE", { hour: "2-digit", minute: "2-digit" });
   }

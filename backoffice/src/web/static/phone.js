@@ -3,50 +3,8 @@
 "use strict";
 (function () {
   const $ = (id) => document.getElementById(id);
-  const TEXTS = {
-    de: { number: "Ihre Nummer", ahead: "Personen vor Ihnen", wait: "Geschätzte Wartezeit", area: "Warten Sie in", min: "Min.",
-      called: "Bitte gehen Sie jetzt zu", serving: "Sie werden bedient an", status: "Stand",
-      gone: "Diese Nummer ist nicht mehr gültig (sie gilt nur am Tag der Ausgabe).",
-      done: "Ihr Besuch ist abgeschlossen. Vielen Dank!", parked: "Bitte warten Sie – Sie werden erneut aufgerufen.",
-      missed: "Sie wurden aufgerufen und waren nicht da. Bitte melden Sie sich an der Information.",
-      cancelled: "Diese Nummer wurde storniert.", lost: "Verbindung unterbrochen – wird wiederhergestellt …",
-      live: "Wird live aktualisiert", appointment: "Termin" },
-    en: { number: "Your number", ahead: "People ahead of you", wait: "Estimated wait", area: "Please wait in", min: "min",
-      called: "Please go now to", serving: "You are being served at", status: "As of",
-      gone: "This number is no longer valid (it is valid on the day it was issued only).",
-      done: "Your visit is complete. Thank you!", parked: "Please wait – you will be called again.",
-      missed: "You were called but were not there. Please go to the information desk.",
-      cancelled: "This number was cancelled.", lost: "Connection lost – reconnecting …",
-      live: "Updates live", appointment: "Appointment" },
-    fr: { number: "Votre numéro", ahead: "Personnes avant vous", wait: "Attente estimée", area: "Veuillez attendre en", min: "min",
-      called: "Veuillez vous rendre maintenant à", serving: "Vous êtes servi(e) à", status: "Mis à jour",
-      gone: "Ce numéro n'est plus valable (uniquement le jour de son émission).",
-      done: "Votre visite est terminée. Merci !", parked: "Veuillez patienter – vous serez rappelé(e).",
-      missed: "Vous avez été appelé(e) mais étiez absent(e). Veuillez vous adresser à l'accueil.",
-      cancelled: "Ce numéro a été annulé.", lost: "Connexion interrompue – reconnexion …",
-      live: "Mise à jour en direct", appointment: "Rendez-vous" },
-    tr: { number: "Numaranız", ahead: "Önünüzdeki kişi sayısı", wait: "Tahmini bekleme süresi", area: "Bekleme yeri", min: "dk",
-      called: "Lütfen şimdi şuraya gidin:", serving: "Size hizmet verilen yer:", status: "Güncelleme",
-      gone: "Bu numara artık geçerli değil (yalnızca verildiği gün geçerlidir).",
-      done: "Ziyaretiniz tamamlandı. Teşekkür ederiz!", parked: "Lütfen bekleyin – tekrar çağrılacaksınız.",
-      missed: "Çağrıldınız ancak orada değildiniz. Lütfen danışmaya başvurun.",
-      cancelled: "Bu numara iptal edildi.", lost: "Bağlantı kesildi – yeniden bağlanılıyor …",
-      live: "Canlı güncelleniyor", appointment: "Randevu" },
-    ar: { number: "رقمك", ahead: "عدد الأشخاص قبلك", wait: "مدة الانتظار المتوقعة", area: "يرجى الانتظار في", min: "دقيقة",
-      called: "يرجى التوجه الآن إلى", serving: "تتم خدمتك في", status: "آخر تحديث",
-      gone: "هذا الرقم لم يعد صالحًا (صالح فقط في يوم إصداره).",
-      done: "انتهت زيارتك. شكرًا لك!", parked: "يرجى الانتظار – سيتم استدعاؤك مرة أخرى.",
-      missed: "تم استدعاؤك ولم تكن موجودًا. يرجى التوجه إلى مكتب الاستعلامات.",
-      cancelled: "تم إلغاء هذا الرقم.", lost: "انقطع الاتصال – جارٍ إعادة الاتصال …",
-      live: "يتم التحديث مباشرة", appointment: "الموعد" },
-    uk: { number: "Ваш номер", ahead: "Людей перед вами", wait: "Орієнтовне очікування", area: "Будь ласка, чекайте в", min: "хв",
-      called: "Будь ласка, підійдіть зараз до", serving: "Вас обслуговують на", status: "Станом на",
-      gone: "Цей номер більше не дійсний (дійсний лише в день видачі).",
-      done: "Ваш візит завершено. Дякуємо!", parked: "Будь ласка, зачекайте – вас викличуть знову.",
-      missed: "Вас викликали, але вас не було. Будь ласка, зверніться до довідкової.",
-      cancelled: "Цей номер скасовано.", lost: "З'єднання втрачено – відновлюємо …",
-      live: "Оновлюється наживо", appointment: "Запис" },
-  };
+  // From the catalogs of the kiosk's screens and tickets (/assets/visitor-texts.js).
+  const TEXTS = window.BT_TEXTS.phone;
   const NAMES = { de: "Deutsch", en: "English", fr: "Français", tr: "Türkçe", ar: "العربية", uk: "Українська" };
   const pick = (tag) => (TEXTS[(tag || "").slice(0, 2)] ? (tag || "").slice(0, 2) : null);
   let lang = pick(localStorage.getItem("bt-phone-lang")) || pick(navigator.language) || "de";

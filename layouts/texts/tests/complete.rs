@@ -1,7 +1,8 @@
-//! Every `@tr` text of the screens is translated in every bundled language, with the same
-//! placeholders — no English shows through in another language.
+//! The one completeness test of every text a visitor reads: each `@tr` text of the screens
+//! (`layouts/ui`), and each text of the paper ticket, the phone page and the call display, is
+//! translated in every language of the catalogs, with the same placeholders — no English shows
+//! through in another language.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 const LANGUAGES: [&str; 5] = ["de", "fr", "tr", "ar", "uk"];
@@ -57,37 +58,35 @@ fn messages(dir: &Path, out: &mut Vec<String>) {
     }
 }
 
-fn po(lang: &str) -> BTreeMap<String, String> {
-    let path = format!(
-        "{}/translations/{lang}/LC_MESSAGES/layouts.po",
-        env!("CARGO_MANIFEST_DIR")
+#[test]
+fn every_text_a_visitor_reads_is_translated_with_its_placeholders() {
+    let mut all = vec![];
+    messages(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui"),
+        &mut all,
     );
-    let text = std::fs::read_to_string(&path).expect("po file");
-    let mut map = BTreeMap::new();
-    let mut id = None;
-    for line in text.lines() {
-        if let Some(rest) = line.strip_prefix("msgid \"") {
-            id = literal(rest);
-        } else if let Some(rest) = line.strip_prefix("msgstr \"")
-            && let (Some(id), Some(s)) = (id.take(), literal(rest))
-        {
-            map.insert(id, s);
+    assert!(all.len() > 50, "found only {} screen texts", all.len());
+    all.extend(visitor_texts::paper::ALL.iter().map(|s| s.to_string()));
+    all.extend(visitor_texts::PHONE.iter().map(|(_, s)| s.to_string()));
+    all.extend(visitor_texts::DISPLAY.iter().map(|(_, s)| s.to_string()));
+    for lang in LANGUAGES {
+        for m in &all {
+            assert!(visitor_texts::has(lang, m), "{lang}: {m:?} untranslated");
         }
     }
-    map
 }
 
 #[test]
-fn every_text_is_translated_with_its_placeholders() {
+fn translations_keep_their_placeholders_and_are_not_empty() {
     let mut all = vec![];
-    messages(&Path::new(env!("CARGO_MANIFEST_DIR")).join("ui"), &mut all);
-    assert!(all.len() > 50, "found only {} texts", all.len());
+    messages(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui"),
+        &mut all,
+    );
     for lang in LANGUAGES {
-        let map = po(lang);
         for m in &all {
-            let t = map
-                .get(m)
-                .unwrap_or_else(|| panic!("{lang}: {m:?} untranslated"));
+            let english: &'static str = Box::leak(m.clone().into_boxed_str());
+            let t = visitor_texts::translate(lang, english);
             assert!(!t.is_empty(), "{lang}: {m:?} empty");
             assert_eq!(
                 t.matches("{}").count(),
