@@ -25,10 +25,7 @@ pub fn router() -> Router<AppState> {
             "/console",
             get(|| async { assets::page(assets::CONSOLE_HTML) }),
         )
-        .route(
-            "/display",
-            get(|| async { Redirect::to(&format!("/display/{}", crate::demo::OFFICE)) }),
-        )
+        .route("/display", get(first_display))
         .route(
             "/display/{office_id}",
             get(|Path(_office): Path<String>| async { assets::page(assets::DISPLAY_HTML) }),
@@ -39,6 +36,29 @@ pub fn router() -> Router<AppState> {
         )
         .route("/assets/{file}", get(asset))
         .layer(axum::middleware::from_fn(headers::security_headers))
+}
+
+/// `/display` without an office: the display of the first office (by name), if there is one.
+async fn first_display(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+    match state.db.offices().await {
+        Ok(offices) => match offices.first() {
+            Some(office) => {
+                Redirect::to(&format!("/display/{}", urlencode(&office.id))).into_response()
+            }
+            None => (axum::http::StatusCode::NOT_FOUND, "no office is configured").into_response(),
+        },
+        Err(e) => crate::api::error::ApiError::from(e).into_response(),
+    }
+}
+
+/// An office id as a path segment.
+fn urlencode(id: &str) -> String {
+    id.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 async fn asset(Path(file): Path<String>) -> Response {
