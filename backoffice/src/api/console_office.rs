@@ -17,9 +17,12 @@ use terminal_api::ErrorCode;
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OfficeSettings {
-    /// Green up to the first number waiting, yellow up to the second, red above.
+    /// Green up to the first number waiting, yellow up to the second, red above; the first
+    /// below the second, the second at most 999.
+    #[schema(value_type = Vec<u32>, min_items = 2, max_items = 2)]
     pub traffic_light: [u32; 2],
     /// Calls without the visitor turning up before a recall makes a no-show.
+    #[schema(minimum = 1, maximum = 10)]
     pub max_calls: u32,
 }
 

@@ -25,7 +25,11 @@ pub const WAIT_BUCKETS: [u32; 8] = [5, 10, 15, 20, 30, 45, 60, 90];
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct Range {
+    /// First day (`2026-11-27`), today without it.
+    #[param(format = Date)]
     pub from: Option<String>,
+    /// Last day, `from` without it.
+    #[param(format = Date)]
     pub to: Option<String>,
 }
 

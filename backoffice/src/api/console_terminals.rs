@@ -31,7 +31,7 @@ pub struct Problem {
 
 /// A visitor's open help request.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct HelpRequest {
+pub struct HelpView {
     /// When the visitor asked.
     pub requested_at: String,
     pub acknowledged: bool,
@@ -53,7 +53,7 @@ pub struct ConsoleTerminal {
     #[serde(flatten)]
     pub terminal: TerminalView,
     pub problems: Vec<Problem>,
-    pub help: Option<HelpRequest>,
+    pub help: Option<HelpView>,
     pub lock: Option<LockView>,
 }
 
@@ -113,7 +113,7 @@ pub async fn list(
         let help = match help_request(t) {
             Some(requested_at) => {
                 let ack = ack.filter(|a| a.request_detail == requested_at);
-                Some(HelpRequest {
+                Some(HelpView {
                     requested_at,
                     acknowledged: ack.is_some(),
                     acknowledged_by: ack.map(|a| a.acked_by.clone()),
@@ -211,6 +211,13 @@ pub async fn ack_help(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LockRequest {
+    /// What the terminal shows instead of the start screen: some visible text, at most 200
+    /// characters, no control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F\\u200B-\\u200F\\u202A-\\u202E\\u2066-\\u2069\\uFEFF]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u200B-\\u200F\\u202A-\\u202E\\u2066-\\u2069\\uFEFF][^\\u0000-\\u001F\\u007F-\\u009F\\u200B-\\u200F\\u202A-\\u202E\\u2066-\\u2069\\uFEFF]*$"
+    )]
     pub message: String,
 }
 

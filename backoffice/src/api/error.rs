@@ -183,6 +183,11 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
             StatusCode::PAYLOAD_TOO_LARGE => {
                 fallback(ErrorCode::BodyTooLarge, "The request body is too large.")
             }
+            // axum's own rejections of a path segment or query string.
+            StatusCode::BAD_REQUEST => fallback(
+                ErrorCode::InvalidField,
+                "The address is not valid: check the path and the query parameters.",
+            ),
             _ => None,
         }
     });

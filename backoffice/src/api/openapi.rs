@@ -90,6 +90,18 @@ impl Modify for SharedAnswers {
                 }
                 if has_path_params {
                     answer(op, "404", "not_found");
+                    answer(op, "400", "invalid_field: a path segment of the wrong kind");
+                }
+                let has_query = op
+                    .parameters
+                    .as_ref()
+                    .is_some_and(|ps| ps.iter().any(|p| p.parameter_in == ParameterIn::Query));
+                if has_query {
+                    answer(
+                        op,
+                        "400",
+                        "invalid_field: an unknown or malformed query parameter",
+                    );
                 }
                 if terminal {
                     answer(

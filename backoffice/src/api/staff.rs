@@ -154,7 +154,8 @@ pub struct CounterRequest {
     pub counter_id: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/staff/counter", tag = "staff", request_body = CounterRequest, responses((status = 200, body = Me)))]
+#[utoipa::path(post, path = "/api/v1/staff/counter", tag = "staff", request_body = CounterRequest,
+    responses((status = 200, body = Me), (status = 404, description = "unknown_counter", body = super::error::ErrorBody)))]
 pub async fn choose_counter(
     State(state): State<AppState>,
     mut s: StaffSession,

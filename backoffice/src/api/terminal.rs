@@ -19,7 +19,7 @@ use super::terminal_auth::CallingTerminal;
 use super::views::{self, TerminalView};
 use super::{idempotent, issue};
 use crate::domain::availability::walk_in_availability;
-use crate::domain::text::clean;
+use crate::domain::text::plain;
 
 #[utoipa::path(get, path = "/api/v1/terminal/services", tag = "terminal",
     responses((status = 200, body = ServicesResponse), (status = 401, body = super::error::ErrorBody)))]
@@ -140,14 +140,18 @@ pub async fn heartbeat(
 ) -> Result<Json<HeartbeatResponse>, ApiError> {
     // A heartbeat is a state report: repeating it is harmless, so the key is only checked.
     idempotent::key(&headers)?;
-    let app = clean(&request.app_version, heartbeat::MAX_VERSION_CHARS).map_err(|e| {
-        ApiError::bad_request(ErrorCode::InvalidField, format!("app_version {e}"))
-            .field("app_version")
-    })?;
-    let config = clean(&request.config_version, heartbeat::MAX_VERSION_CHARS).map_err(|e| {
-        ApiError::bad_request(ErrorCode::InvalidField, format!("config_version {e}"))
-            .field("config_version")
-    })?;
+    let app = plain(&request.app_version, heartbeat::MAX_VERSION_CHARS)
+        .map(str::to_owned)
+        .map_err(|e| {
+            ApiError::bad_request(ErrorCode::InvalidField, format!("app_version {e}"))
+                .field("app_version")
+        })?;
+    let config = plain(&request.config_version, heartbeat::MAX_VERSION_CHARS)
+        .map(str::to_owned)
+        .map_err(|e| {
+            ApiError::bad_request(ErrorCode::InvalidField, format!("config_version {e}"))
+                .field("config_version")
+        })?;
     if request.devices.len() > heartbeat::MAX_DEVICES {
         return Err(
             ApiError::bad_request(ErrorCode::InvalidField, "At most 32 devices.").field("devices"),
@@ -155,7 +159,7 @@ pub async fn heartbeat(
     }
     for (i, d) in request.devices.iter().enumerate() {
         if let Some(detail) = &d.detail {
-            clean(detail, heartbeat::MAX_DETAIL_CHARS).map_err(|e| {
+            plain(detail, heartbeat::MAX_DETAIL_CHARS).map_err(|e| {
                 ApiError::bad_request(ErrorCode::InvalidField, format!("detail {e}"))
                     .field(format!("devices[{i}].detail"))
             })?;

@@ -62,6 +62,26 @@ pub fn clean(input: &str, max_chars: usize) -> Result<String, TextError> {
     Ok(text)
 }
 
+/// Checks a machine-written text (a version, a device detail) as it is: 1 to `max_chars`
+/// characters, no control or invisible characters. Unlike [`clean`] nothing is trimmed or
+/// normalised, so the check is exactly what the API document says
+/// (`terminal_api::heartbeat::PLAIN_PATTERN`).
+pub fn plain(input: &str, max_chars: usize) -> Result<&str, TextError> {
+    if input.is_empty() {
+        return Err(TextError::Empty);
+    }
+    if input.chars().count() > max_chars {
+        return Err(TextError::TooLong { max: max_chars });
+    }
+    if input
+        .chars()
+        .any(|c| c.is_control() || is_invisible_trick(c))
+    {
+        return Err(TextError::ControlCharacters);
+    }
+    Ok(input)
+}
+
 /// Like [`clean`], for codes: ASCII letters and digits only, upper-cased.
 pub fn clean_code(input: &str, max_chars: usize) -> Result<String, TextError> {
     let text = clean(input, max_chars)?;

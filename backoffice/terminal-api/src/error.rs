@@ -43,7 +43,6 @@ macro_rules! error_codes {
         /// Every error code the back office answers with. A code this terminal does not know
         /// yet reads as `Unknown`.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub enum ErrorCode {
             $($(#[$doc])* #[serde(rename = $text)] $variant,)*
             /// A code newer than this side of the contract.
@@ -166,6 +165,24 @@ error_codes! {
     /// Too many live streams open.
     TooManyStreams = "too_many_streams",
 }
+
+/// The schema lists the codes as they are sent (the derive would list the variant names).
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for ErrorCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        let codes = ErrorCode::ALL.iter().map(|c| c.as_str());
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(codes))
+            .description(Some(
+                "Machine-readable reason; a terminal reads codes it does not know as `unknown`.",
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for ErrorCode {}
 
 impl std::fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

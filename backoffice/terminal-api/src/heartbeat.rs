@@ -10,6 +10,10 @@ pub const MAX_DEVICES: usize = 32;
 pub const MAX_VERSION_CHARS: usize = 40;
 /// Longest device detail.
 pub const MAX_DETAIL_CHARS: usize = 200;
+/// Versions and details: no control or invisible characters (JSON Schema pattern; the back
+/// office checks exactly this, nothing is trimmed).
+pub const PLAIN_PATTERN: &str =
+    "^[^\\u0000-\\u001F\\u007F-\\u009F\\u200B-\\u200F\\u202A-\\u202E\\u2066-\\u2069\\uFEFF]*$";
 
 /// What a terminal reports every few seconds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -17,10 +21,24 @@ pub const MAX_DETAIL_CHARS: usize = 200;
 #[serde(deny_unknown_fields)]
 pub struct HeartbeatRequest {
     /// The kiosk's version.
-    #[cfg_attr(feature = "openapi", schema(max_length = 40))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 40,
+            pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F\\u200B-\\u200F\\u202A-\\u202E\\u2066-\\u2069\\uFEFF]*$"
+        )
+    )]
     pub app_version: String,
     /// The running configuration's version.
-    #[cfg_attr(feature = "openapi", schema(max_length = 40))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 40,
+            pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F\\u200B-\\u200F\\u202A-\\u202E\\u2066-\\u2069\\uFEFF]*$"
+        )
+    )]
     pub config_version: String,
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_items = 32))]
@@ -42,7 +60,6 @@ pub struct HelpRequest {
 
 /// A device class of a terminal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeviceKind {
     TicketPrinter,
@@ -56,7 +73,6 @@ pub enum DeviceKind {
 
 /// How a device is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeviceCondition {
     Ok,
@@ -91,7 +107,14 @@ pub struct DeviceReport {
     pub state: DeviceCondition,
     /// What staff should do; never personal data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F\\u200B-\\u200F\\u202A-\\u202E\\u2066-\\u2069\\uFEFF]*$"
+        )
+    )]
     pub detail: Option<String>,
 }
 
@@ -105,4 +128,52 @@ pub struct HeartbeatResponse {
     /// start screen until a heartbeat answers without it.
     #[serde(default)]
     pub locked_message: Option<String>,
+}
+
+/// Device kinds and conditions are open sets: a terminal newer than its back office may
+/// report one the back office does not know yet, which it keeps as `unknown` instead of
+/// refusing the heartbeat. So the schema is a string, with the known values listed.
+#[cfg(feature = "openapi")]
+mod schema {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+
+    fn open_set(known: &[&str]) -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(format!(
+                "One of {}; a value this side does not know yet reads as `unknown`.",
+                known.join(", ")
+            )))
+            .examples(known.iter().take(1).copied())
+            .into()
+    }
+
+    impl utoipa::PartialSchema for super::DeviceKind {
+        fn schema() -> RefOr<Schema> {
+            open_set(&[
+                "ticket_printer",
+                "scanner",
+                "card_reader",
+                "document_printer",
+            ])
+        }
+    }
+    impl utoipa::ToSchema for super::DeviceKind {}
+
+    impl utoipa::PartialSchema for super::DeviceCondition {
+        fn schema() -> RefOr<Schema> {
+            open_set(&[
+                "ok",
+                "paper_low",
+                "paper_out",
+                "cover_open",
+                "offline",
+                "absent",
+                "error",
+                "usb_unavailable",
+            ])
+        }
+    }
+    impl utoipa::ToSchema for super::DeviceCondition {}
 }

@@ -14,6 +14,7 @@ pub mod offline;
 pub mod paths;
 pub mod services;
 pub mod ticket;
+mod whole;
 
 pub use booking::{BookingCode, BookingError, BookingNumber};
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};

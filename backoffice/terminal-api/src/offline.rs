@@ -15,6 +15,7 @@ pub const MAX_UPLOAD: usize = 500;
 #[serde(deny_unknown_fields)]
 pub struct OfflineBlockRequest {
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 200))]
+    #[serde(deserialize_with = "crate::whole::u32")]
     pub count: u32,
 }
 
@@ -40,24 +41,22 @@ pub struct OfflineUpload {
     pub tickets: Vec<OfflineTicket>,
 }
 
-/// One ticket printed offline.
+/// One ticket printed offline. Each ticket of an upload is checked on its own: one that is
+/// not an offline number of this terminal's block, has an unreadable time or names an unknown
+/// service is answered `rejected` with the reason, and the others are filed; so the fields
+/// carry no limits here.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OfflineTicket {
-    /// `Z001`.
-    #[cfg_attr(feature = "openapi", schema(max_length = 16))]
+    /// `Z001`: the office's offline prefix and a number of the terminal's block.
     pub display_number: String,
     /// The service; for a check-in only where the booking matches no open appointment.
-    #[cfg_attr(feature = "openapi", schema(max_length = 64))]
     pub service_id: String,
-    /// When it was printed (RFC 3339). Kept as text so one unreadable time rejects only its
-    /// own ticket, not the whole upload.
-    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
+    /// When it was printed, RFC 3339 (`2026-11-27T09:41:00Z`).
     pub issued_at: String,
     /// The booking number of an offline check-in, linked to its appointment now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(max_length = 10))]
     pub booking_number: Option<String>,
 }
 
