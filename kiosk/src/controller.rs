@@ -214,7 +214,7 @@ impl Shared {
     /// Sends the heartbeat unless one is on its way; that one then goes again, so what
     /// changed meanwhile (a help request) is sent right after it.
     async fn beat(&self) {
-        let Some(running) = self.beating.start() else {
+        let Some(mut running) = self.beating.start() else {
             return;
         };
         loop {

@@ -3,7 +3,7 @@
 //! time (one can take longer than the interval when the back office is slow).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use devices::health::DeviceState;
 
@@ -57,39 +57,68 @@ pub fn build(app_version: &str, config_version: &str, seen: &Observed) -> Heartb
 }
 
 /// Lets one heartbeat run at a time; a second one asked for meanwhile is folded into a
-/// rerun of the first, so a help request is never lost and never sent twice at once.
+/// rerun of the first, so a help request is never lost and never sent twice at once. One
+/// atomic state (idle, running, running and asked again), so no request falls between the end
+/// of a run and the next.
 #[derive(Debug, Default)]
-pub struct OneAtATime {
-    running: AtomicBool,
-    again: AtomicBool,
-}
+pub struct OneAtATime(AtomicU8);
+
+const IDLE: u8 = 0;
+const RUNNING: u8 = 1;
+const AGAIN: u8 = 2;
 
 /// Held while a heartbeat runs.
 #[derive(Debug)]
-pub struct Running(Arc<OneAtATime>);
+pub struct Running {
+    guard: Arc<OneAtATime>,
+    finished: bool,
+}
 
 impl OneAtATime {
     /// Starts a heartbeat unless one is running; then the running one goes again when done.
     pub fn start(self: &Arc<Self>) -> Option<Running> {
-        if self.running.swap(true, Ordering::AcqRel) {
-            self.again.store(true, Ordering::Release);
-            None
-        } else {
-            Some(Running(Arc::clone(self)))
+        match self
+            .0
+            .compare_exchange(IDLE, RUNNING, Ordering::AcqRel, Ordering::Acquire)
+        {
+            Ok(_) => Some(Running {
+                guard: Arc::clone(self),
+                finished: false,
+            }),
+            Err(_) => {
+                let _ =
+                    self.0
+                        .compare_exchange(RUNNING, AGAIN, Ordering::AcqRel, Ordering::Acquire);
+                None
+            }
         }
     }
 }
 
 impl Running {
-    /// Whether someone asked for another heartbeat while this one ran (and clears it).
-    pub fn again(&self) -> bool {
-        self.0.again.swap(false, Ordering::AcqRel)
+    /// After a run: `true` if another was asked for meanwhile (run again), else the guard is
+    /// free and this returns `false`.
+    pub fn again(&mut self) -> bool {
+        let state = &self.guard.0;
+        match state.compare_exchange(RUNNING, IDLE, Ordering::AcqRel, Ordering::Acquire) {
+            Ok(_) => {
+                self.finished = true;
+                false
+            }
+            Err(_) => {
+                state.store(RUNNING, Ordering::Release);
+                true
+            }
+        }
     }
 }
 
 impl Drop for Running {
     fn drop(&mut self) {
-        self.0.running.store(false, Ordering::Release);
+        // A run that ended without asking (a panic, a dropped task) frees the guard.
+        if !self.finished {
+            self.guard.0.store(IDLE, Ordering::Release);
+        }
     }
 }
 
@@ -140,11 +169,23 @@ mod tests {
     #[test]
     fn a_second_heartbeat_waits_for_the_first_and_reruns_it() {
         let guard = Arc::new(OneAtATime::default());
-        let first = guard.start().expect("first runs");
+        let mut first = guard.start().expect("first runs");
         assert!(guard.start().is_none(), "second does not run alongside");
-        assert!(first.again(), "the first goes again");
-        assert!(!first.again(), "once");
+        assert!(guard.start().is_none(), "nor a third");
+        assert!(first.again(), "the first goes again, once for both");
+        assert!(!first.again(), "then it is done");
+        let mut next = guard
+            .start()
+            .expect("free again before the first is dropped");
         drop(first);
-        assert!(guard.start().is_some(), "free again");
+        assert!(
+            guard.start().is_none(),
+            "dropping the finished run frees nothing"
+        );
+        assert!(
+            next.again(),
+            "the refused start is folded into the running one"
+        );
+        assert!(!next.again());
     }
 }
