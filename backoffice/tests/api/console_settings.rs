@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::harness::Office;
+use crate::harness::Harness as Office;
 
 pub async fn statistics_charts_and_csv(office: &Office) {
     office.walk_in("anmeldung").await;

@@ -6,7 +6,7 @@ use futures_util::StreamExt;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::harness::Office;
+use crate::harness::Harness as Office;
 
 pub async fn pages_carry_a_strict_policy_and_assets_are_served(office: &Office) {
     let c = office.anonymous();
