@@ -47,18 +47,7 @@ pub enum TextError {
 /// Normalises to NFC, trims, and refuses empty, overlong or control-character text.
 pub fn clean(input: &str, max_chars: usize) -> Result<String, TextError> {
     let text: String = input.trim().nfc().collect();
-    if text.is_empty() {
-        return Err(TextError::Empty);
-    }
-    if text.chars().count() > max_chars {
-        return Err(TextError::TooLong { max: max_chars });
-    }
-    if text
-        .chars()
-        .any(|c| c.is_control() || is_invisible_trick(c))
-    {
-        return Err(TextError::ControlCharacters);
-    }
+    plain(&text, max_chars)?;
     Ok(text)
 }
 
