@@ -2,6 +2,8 @@
 //! the reading of a booking confirmation's QR code, and what the screen says about a scan it
 //! could not use.
 
+use terminal_api::booking::{self, CODE_LEN, NUMBER_LEN};
+
 /// Which field the on-screen keys type into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Field {
@@ -23,14 +25,14 @@ pub enum Key {
     Clear,
 }
 
-/// Longest booking number the back office issues.
-pub const BOOKING_MAX: usize = 10;
+/// Longest booking number (the contract's rule, `terminal_api::booking`).
+pub const BOOKING_MAX: usize = *NUMBER_LEN.end();
 /// Shortest booking number.
-pub const BOOKING_MIN: usize = 6;
+pub const BOOKING_MIN: usize = *NUMBER_LEN.start();
 /// Longest code.
-pub const CODE_MAX: usize = 5;
+pub const CODE_MAX: usize = *CODE_LEN.end();
 /// Shortest code.
-pub const CODE_MIN: usize = 4;
+pub const CODE_MIN: usize = *CODE_LEN.start();
 
 /// Why a scan could not be used for a check-in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,8 +72,8 @@ impl CheckInEntry {
             Key::Char(c) => {
                 let c = c.to_ascii_uppercase();
                 let fits = match self.field {
-                    Field::Booking => c.is_ascii_digit(),
-                    Field::Code => c.is_ascii_alphanumeric(),
+                    Field::Booking => booking::number_char(c),
+                    Field::Code => booking::code_char(c),
                 };
                 if fits && text.chars().count() < max {
                     text.push(c);
@@ -85,8 +87,8 @@ impl CheckInEntry {
 
     /// Whether both fields are complete enough to ask the back office.
     pub fn complete(&self) -> bool {
-        (BOOKING_MIN..=BOOKING_MAX).contains(&self.booking.len())
-            && (CODE_MIN..=CODE_MAX).contains(&self.code.len())
+        booking::BookingNumber::parse(&self.booking).is_ok()
+            && booking::BookingCode::parse(&self.code).is_ok()
     }
 
     /// Overwrites every character before dropping the text (the allocator may hand the
@@ -107,26 +109,16 @@ pub fn wipe_string(s: &mut String) {
 }
 
 /// Reads a booking confirmation's QR code: `BT1:<booking>:<code>` (our confirmations), or the
-/// number and code separated by a space, `-`, `:` or `/`. `None` for anything else — a stray
-/// scan of some other code.
+/// number and code separated by a space, `-`, `:` or `/` (`terminal_api::booking`). `None` for
+/// anything else — a stray scan of some other code.
 pub fn parse_scan(payload: &str) -> Option<CheckInEntry> {
-    let payload = payload.trim();
-    let rest = payload.strip_prefix("BT1:").unwrap_or(payload);
-    let mut parts = rest.split([' ', '-', ':', '/']).filter(|p| !p.is_empty());
-    let (booking, code, extra) = (parts.next()?, parts.next()?, parts.next());
-    if extra.is_some() {
-        return None;
-    }
-    let entry = CheckInEntry {
-        booking: booking.to_owned(),
-        code: code.to_ascii_uppercase(),
+    let (number, code) = booking::parse_confirmation(payload)?;
+    Some(CheckInEntry {
+        booking: number.as_str().to_owned(),
+        code: code.as_str().to_owned(),
         field: Field::Code,
         notice: None,
-    };
-    let valid = entry.booking.chars().all(|c| c.is_ascii_digit())
-        && entry.code.chars().all(|c| c.is_ascii_alphanumeric())
-        && entry.complete();
-    valid.then_some(entry)
+    })
 }
 
 #[cfg(test)]
