@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 pub use backoffice::demo::{DemoBackOffice, DemoError};
+use terminal_api::booking::QR_PREFIX;
 
 use crate::backend::https::{HttpsBackOffice, HttpsConfig};
 use crate::ui::DemoBooking;
@@ -50,7 +51,7 @@ pub fn demo_bookings(embedded: &DemoBackOffice) -> Vec<DemoBooking> {
             };
             DemoBooking {
                 label: format!("{at}{other} · {} · {}", a.booking_number, a.code),
-                payload: format!("BT1:{}:{}", a.booking_number, a.code),
+                payload: format!("{QR_PREFIX}{}:{}", a.booking_number, a.code),
             }
         })
         .collect()

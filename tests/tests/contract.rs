@@ -185,15 +185,7 @@ async fn every_answer_parses_on_the_kiosk_and_is_in_the_openapi_document() {
     );
 
     // The OpenAPI document lists every status seen under its route.
-    let doc: Value = h
-        .anonymous()
-        .get(h.url("/api/v1/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc = h.openapi().await;
     for (method, route, status) in &seen.0 {
         let responses = &doc["paths"][route][method]["responses"];
         assert!(

@@ -344,7 +344,7 @@ fn ticket_answer(
 ) -> TicketAnswer {
     let ticket = views::pending_ticket(
         &catalog.office,
-        catalog.service(&new.service_id),
+        (&new.service_id, catalog.service(&new.service_id)),
         new.origin,
         new.appointment.map(|(_, at)| at),
         new.now,

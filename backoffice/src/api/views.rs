@@ -34,23 +34,21 @@ pub fn visitor_ticket(
     counter: Option<String>,
     public_url: &str,
 ) -> VisitorTicket {
-    VisitorTicket {
-        display_number: ticket.display_number.clone(),
-        status: status(ticket.status),
-        origin: origin(ticket.origin),
-        office_name: office.name.clone(),
-        service_id: ticket.service_id.clone(),
-        service_name: service.map(|s| s.names.0.clone()).unwrap_or_default(),
-        waiting_area: service
-            .map(|s| s.waiting_area.0.clone())
-            .unwrap_or_default(),
-        people_ahead: place.map_or(0, |p| p.0),
-        wait_minutes: place.map_or([0, 0], |p| [p.1, p.2]),
-        issued_at: timestamp(ticket.issued_at),
-        appointment_at: ticket.appointment_at.map(timestamp),
-        counter,
-        status_url: status_url(public_url, &ticket.public_token),
-    }
+    let mut view = pending_ticket(
+        office,
+        (&ticket.service_id, service),
+        ticket.origin,
+        ticket.appointment_at,
+        ticket.issued_at,
+        &ticket.public_token,
+        public_url,
+    );
+    view.display_number = ticket.display_number.clone();
+    view.status = status(ticket.status);
+    view.people_ahead = place.map_or(0, |p| p.0);
+    view.wait_minutes = place.map_or([0, 0], |p| [p.1, p.2]);
+    view.counter = counter;
+    view
 }
 
 /// The phone page of the ticket with `token`.
@@ -62,7 +60,7 @@ fn status_url(public_url: &str, token: &str) -> String {
 /// in the display number, people ahead and wait.
 pub fn pending_ticket(
     office: &Office,
-    service: Option<&Service>,
+    (service_id, service): (&str, Option<&Service>),
     origin: Origin,
     appointment_at: Option<i64>,
     issued_at: i64,
@@ -74,7 +72,7 @@ pub fn pending_ticket(
         status: wire::TicketStatus::Waiting,
         origin: self::origin(origin),
         office_name: office.name.clone(),
-        service_id: service.map(|s| s.id.clone()).unwrap_or_default(),
+        service_id: service_id.to_owned(),
         service_name: service.map(|s| s.names.0.clone()).unwrap_or_default(),
         waiting_area: service
             .map(|s| s.waiting_area.0.clone())

@@ -160,6 +160,19 @@ impl TestBackOffice {
         (status, r.json().await.unwrap_or(Value::Null))
     }
 
+    /// The OpenAPI document the back office serves.
+    pub async fn openapi(&self) -> Value {
+        let r = self
+            .anonymous()
+            .get(self.url("/api/v1/openapi.json"))
+            .send()
+            .await;
+        r.expect("the back office answers")
+            .json()
+            .await
+            .expect("the document is JSON")
+    }
+
     /// A walk-in ticket from the demo terminal: (display number, phone-page token).
     pub async fn walk_in(&self, service: &str) -> (String, String) {
         let (status, body) = self

@@ -270,6 +270,8 @@ pub struct RealBackOffice {
     server: Option<TestBackOffice>,
     stopped: Option<(tempfile::TempDir, std::net::SocketAddr)>,
     pub appointments: Vec<backoffice::demo::DemoAppointment>,
+    /// The supervisor's session, logged in once (it outlives a restart: sessions are stored).
+    supervisor: std::sync::OnceLock<Staff>,
 }
 
 impl RealBackOffice {
@@ -285,6 +287,7 @@ impl RealBackOffice {
             runtime,
             server: Some(server),
             stopped: None,
+            supervisor: std::sync::OnceLock::new(),
         }
     }
 
@@ -328,7 +331,7 @@ impl RealBackOffice {
 
     /// GETs a staff endpoint as the supervisor.
     pub fn staff_get(&self, path: &str) -> serde_json::Value {
-        let staff = self.staff("leitung");
+        let staff = self.supervisor.get_or_init(|| self.staff("leitung"));
         let (status, body) = self.runtime.block_on(staff.get(path));
         assert!(status.is_success(), "{path}: {status} {body}");
         body

@@ -9,32 +9,24 @@ include!(concat!(env!("OUT_DIR"), "/catalogs.rs"));
 /// The visitor's languages, each named in itself on the screens; English is the source.
 pub const LANGUAGES: [&str; 6] = ["de", "en", "fr", "tr", "ar", "uk"];
 
+/// The catalog's text for `english` in `lang`, if it has one.
+fn lookup(lang: &str, english: &str) -> Option<&'static str> {
+    let (_, entries) = CATALOGS.iter().find(|(code, _)| *code == lang)?;
+    let i = entries
+        .binary_search_by(|(id, _)| (*id).cmp(english))
+        .ok()?;
+    Some(entries[i].1)
+}
+
 /// `english` in `lang` (a language code); English itself, or for a language or text the
 /// catalogs lack.
-pub fn translate(lang: &str, english: &'static str) -> &'static str {
-    CATALOGS
-        .iter()
-        .find(|(code, _)| *code == lang)
-        .and_then(|(_, entries)| {
-            entries
-                .binary_search_by(|(id, _)| (*id).cmp(english))
-                .ok()
-                .map(|i| entries[i].1)
-        })
-        .unwrap_or(english)
+pub fn translate<'a>(lang: &str, english: &'a str) -> &'a str {
+    lookup(lang, english).unwrap_or(english)
 }
 
 /// Whether the catalog of `lang` has `english` (English has every text).
 pub fn has(lang: &str, english: &str) -> bool {
-    lang == "en"
-        || CATALOGS
-            .iter()
-            .find(|(code, _)| *code == lang)
-            .is_some_and(|(_, entries)| {
-                entries
-                    .binary_search_by(|(id, _)| (*id).cmp(english))
-                    .is_ok()
-            })
+    lang == "en" || lookup(lang, english).is_some()
 }
 
 /// The paper ticket's texts (the screens use the same ones).
@@ -95,7 +87,7 @@ pub const DISPLAY: &[(&str, &str)] = &[
 ];
 
 /// The texts of `keys` in every language, as a JSON object `{lang: {key: text}}`.
-pub fn json(keys: &[(&str, &'static str)]) -> String {
+pub fn json(keys: &[(&str, &str)]) -> String {
     let mut out = String::from("{");
     for (i, lang) in LANGUAGES.iter().enumerate() {
         if i > 0 {
